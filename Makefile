@@ -1,0 +1,61 @@
+# Entry points: `make run` (set up and serve the portal), `make test` (lint, migration check, test suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup install install-dev test lint format messages worker beat
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+# The embedded default: SQLite, tasks in-process, DEBUG on (unless the environment or .env says otherwise).
+run setup: export DEBUG ?= true
+
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_regions
+	$(PY) manage.py seed_demo
+
+run: setup
+	@echo "Serving the portal on http://$(HOST):$(PORT)/ (demo accounts above)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev lint
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Re-extract and compile the Indonesian translations (needs GNU gettext); commit both .po and .mo.
+messages: install-dev
+	DEBUG=true $(PY) manage.py makemessages --locale id --no-obsolete --ignore .venv --ignore staticfiles
+	DEBUG=true $(PY) manage.py compilemessages --locale id --ignore .venv
+
+# Production-like processes; they need CELERY_BROKER_URL (Redis).
+worker: install
+	$(BIN)/celery -A smartcity worker --loglevel INFO
+
+beat: install
+	$(BIN)/celery -A smartcity beat --loglevel INFO

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SmartCityConfig(AppConfig):
+    """The programme-wide layer: roles, health, and later the dashboards and reports that read every app."""
+
+    name = "smartcity"
+    verbose_name = _("Smart City programme")

@@ -1,0 +1,7 @@
+from celery import shared_task
+
+
+@shared_task(bind=True)
+def ping(self):
+    """Health ping: answers with the name of the worker that ran it, so a caller can tell who did the work."""
+    return {"pong": True, "worker": self.request.hostname}

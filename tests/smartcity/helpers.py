@@ -1,0 +1,20 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_django(code, **env):
+    """Run ``code`` in a fresh Python process with Django set up under the given environment (None unsets)."""
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "smartcity.settings"}
+    for name, value in env.items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    script = f"import django\ndjango.setup()\n{code}"
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )

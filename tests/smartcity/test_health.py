@@ -1,0 +1,67 @@
+import json
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.smartcity.helpers import run_django
+
+GET_HEALTHZ = (
+    "from django.test.utils import setup_test_environment\n"
+    "setup_test_environment()\n"
+    "from django.test import Client\n"
+    "response = Client().get('/healthz')\n"
+    "print(response.status_code, response.content.decode())"
+)
+
+
+def health_in_subprocess(**env):
+    result = run_django(GET_HEALTHZ, **env)
+    assert result.returncode == 0, result.stderr
+    status, body = result.stdout.strip().split(" ", 1)
+    return int(status), json.loads(body)
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_when_the_database_answers(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["checks"]["database"] == "ok"
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_healthz_reports_a_broken_database_as_503():
+    status, body = health_in_subprocess(DATABASE_URL="sqlite:////nonexistent-directory/db.sqlite3")
+    assert status == 503
+    assert body["status"] == "error"
+    assert body["checks"]["database"] == "error: OperationalError"
+
+
+def test_healthz_reports_an_unreachable_broker_as_503():
+    status, body = health_in_subprocess(
+        DATABASE_URL="sqlite:///:memory:", CELERY_BROKER_URL="redis://127.0.0.1:1/0", CELERY_RESULT_BACKEND=None
+    )
+    assert status == 503
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["broker"].startswith("error:")
+
+
+def test_healthz_without_a_broker_says_so():
+    status, body = health_in_subprocess(DATABASE_URL="sqlite:///:memory:", CELERY_BROKER_URL=None)
+    assert status == 200
+    assert body["checks"]["broker"] == "not configured"
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_healthz_checks_the_configured_broker(client):
+    if not settings.CELERY_BROKER_URL:
+        pytest.skip("CELERY_BROKER_URL is not set: this test needs Redis")
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200, response.content
+    assert response.json()["checks"]["broker"] == "ok"
+
+
+def test_healthz_refuses_other_methods(client):
+    assert client.post(reverse("healthz")).status_code == 405

@@ -1,0 +1,24 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_shows_the_register_size(client, register):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Gerakan Menuju 100 Smart City" in content
+    assert (response.context["province_count"], response.context["regency_count"]) == (38, 514)
+
+
+def test_pages_load_css_from_our_own_static_files(client, db):
+    content = client.get(reverse("home")).content.decode()
+    assert '<link rel="stylesheet" href="/static/css/portal.css">' in content
+    assert "//cdn" not in content and "https://" not in content
+
+
+def test_unknown_page_is_a_friendly_404(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.content.decode()

@@ -1,0 +1,59 @@
+import pytest
+
+from tests.smartcity.helpers import run_django
+
+PRINT_SETTINGS = "from django.conf import settings\nprint(settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
+
+
+def test_it_starts_with_the_embedded_defaults_in_development():
+    result = run_django(PRINT_SETTINGS, DEBUG="true", SECRET_KEY=None, DATABASE_URL=None, CELERY_BROKER_URL=None)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True django.db.backends.sqlite3"
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = run_django(PRINT_SETTINGS, DEBUG="false", SECRET_KEY=None)
+    assert result.returncode != 0
+    assert "Environment variable SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "mysql-ish://somewhere/db"),
+        ("DATABASE_URL", "postgres://127.0.0.1:5432"),
+        ("CELERY_BROKER_URL", "http://127.0.0.1:6379"),
+        ("CELERY_RESULT_BACKEND", "ftp://nowhere"),
+        ("EMAIL_URL", "pigeon://coop"),
+        ("ALLOWED_HOSTS", "portal.example.go.id,,"),
+        ("MEDIA_ROOT", "/etc/hostname"),
+    ],
+)
+def test_a_malformed_variable_stops_start_up_naming_it(name, value):
+    result = run_django(PRINT_SETTINGS, **{name: value})
+    assert result.returncode != 0
+    assert f"Environment variable {name}:" in result.stderr
+
+
+def test_settings_follow_the_environment():
+    result = run_django(
+        "from django.conf import settings\n"
+        "print(settings.CELERY_TASK_ALWAYS_EAGER, settings.ALLOWED_HOSTS, settings.EMAIL_HOST, settings.TIME_ZONE,"
+        " settings.LANGUAGE_CODE)",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/3",
+        ALLOWED_HOSTS="portal.example.go.id, 10.0.0.5",
+        EMAIL_URL="smtp+tls://user:pass@mail.example.go.id:587",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['portal.example.go.id', '10.0.0.5'] mail.example.go.id Asia/Jakarta id"
+
+
+def test_tasks_run_in_process_without_a_broker():
+    result = run_django(
+        "from smartcity.tasks import ping\nprint(ping.delay().get())",
+        CELERY_BROKER_URL=None,
+        CELERY_RESULT_BACKEND=None,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'pong': True" in result.stdout
