@@ -22,3 +22,14 @@ def test_unknown_page_is_a_friendly_404(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Halaman tidak ditemukan" in response.content.decode()
+
+
+def test_pages_are_indonesian_even_for_an_english_browser(client, db):
+    content = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id">' in content
+    assert "Beranda" in content
+
+
+def test_an_unknown_language_cookie_falls_back_to_indonesian(client, db):
+    client.cookies["django_language"] = "xx"
+    assert '<html lang="id">' in client.get(reverse("home")).content.decode()
