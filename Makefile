@@ -30,6 +30,7 @@ run setup: export DEBUG ?= true
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_regions
+	$(PY) manage.py load_programme
 	$(PY) manage.py seed_demo
 
 run: setup

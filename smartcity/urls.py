@@ -6,6 +6,8 @@ from smartcity import views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("programme/", views.OverviewView.as_view(), name="overview"),
+    path("mou/", include("mou.urls")),
     path("", include("regencies.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

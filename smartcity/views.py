@@ -7,6 +7,8 @@ from django.views.generic import TemplateView
 
 from regencies.models import Province, Regency
 from smartcity.celery import app as celery_app
+from smartcity.forms import OverviewForm
+from smartcity.overview import overview
 
 
 class HomeView(TemplateView):
@@ -47,3 +49,22 @@ def healthz(request):
             checks[name] = f"error: {exc.__class__.__name__}"
             healthy = False
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+class OverviewView(TemplateView):
+    """The public programme overview: the goal, cohorts against targets, provinces, latest signings, as of a day."""
+
+    template_name = "overview.html"
+
+    def get(self, request, *args, **kwargs):
+        form = OverviewForm(request.GET)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        figures = overview(
+            form.cleaned_data["as_of"],
+            include_demo=form.cleaned_data["data"] == "all",
+            province_sort=form.cleaned_data["sort"],
+        )
+        return self.render_to_response(
+            self.get_context_data(form=form, include_demo=form.cleaned_data["data"] == "all", **figures)
+        )

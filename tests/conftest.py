@@ -1,4 +1,7 @@
+import io
+
 import pytest
+from django.core.management import call_command
 
 from regencies.models import Regency
 from regencies.register import kemendagri_register, sync_register
@@ -13,8 +16,21 @@ def register(db):
 
 
 @pytest.fixture
+def programme(register):
+    """The real programme records: the goal of 100, cohorts 2017-2019, their events, Muara Enim's MoU."""
+    call_command("load_programme", stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo(programme, settings):
+    """The demo dataset on top of the real records, as make run loads it."""
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
 def ministry_admin(db):
-    return UserFactory(username="admin", role=roles.MINISTRY_ADMIN, is_staff=True, is_superuser=True)
+    return UserFactory(username="admin", role=roles.MINISTRY_ADMIN, is_staff=True)
 
 
 @pytest.fixture

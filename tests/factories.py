@@ -1,9 +1,14 @@
 """Factories for test data. Regions made here use province codes 00-09, which the real register does not use."""
 
+import datetime
+import io
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from pypdf import PdfWriter
 
+from mou.models import Cohort, MoU
 from regencies.choices import RegencyKind
 from regencies.models import Province, Regency, RegencyMembership
 
@@ -50,3 +55,40 @@ class RegencyMembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     regency = factory.SubFactory(RegencyFactory)
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+        django_get_or_create = ["year"]
+
+    year = 2018
+    target = 50
+    label = factory.LazyAttribute(lambda o: f"Angkatan {o.year}")
+
+
+class MoUFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MoU
+
+    regency = factory.SubFactory(RegencyFactory)
+    cohort = factory.SubFactory(CohortFactory)
+    signed_on = factory.LazyAttribute(lambda o: datetime.date(o.cohort.year, 5, 8))
+    ministry_number = factory.Sequence(lambda n: f"{n:03d}/KOMINFO/2018")
+    regency_signatory_name = "Bupati Uji"
+
+
+def pdf_bytes(pages=1):
+    """A real, minimal PDF document."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def mous_for(regencies, cohort, **kwargs):
+    """One MoU per regency, in a single INSERT, for tests that need many."""
+    signed_on = datetime.date(cohort.year, 5, 8)
+    return MoU.objects.bulk_create([MoU(regency=r, cohort=cohort, signed_on=signed_on, **kwargs) for r in regencies])

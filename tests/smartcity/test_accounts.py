@@ -15,7 +15,7 @@ def test_the_four_role_groups_exist_after_migrating():
     assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ROLES)
 
 
-def test_seed_demo_creates_one_marked_demo_account_per_role(register, settings, capsys):
+def test_seed_demo_creates_one_marked_demo_account_per_role(programme, settings, capsys):
     settings.DEBUG = True
     call_command("seed_demo")
     out = capsys.readouterr().out
@@ -31,7 +31,7 @@ def test_seed_demo_creates_one_marked_demo_account_per_role(register, settings, 
     assert "DEMO ACCOUNTS" in out
 
 
-def test_seed_demo_twice_keeps_one_account_each_with_a_new_password(register, settings, capsys):
+def test_seed_demo_twice_keeps_one_account_each_with_a_new_password(programme, settings, capsys):
     settings.DEBUG = True
     call_command("seed_demo")
     call_command("seed_demo")
@@ -41,7 +41,7 @@ def test_seed_demo_twice_keeps_one_account_each_with_a_new_password(register, se
     assert get_user_model().objects.get(username="demo-reviewer").check_password(password)
 
 
-def test_seed_demo_refuses_to_run_in_production(register, settings):
+def test_seed_demo_refuses_to_run_in_production(programme, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
@@ -66,9 +66,7 @@ def test_a_wrong_password_shows_an_error_on_the_form(client, officer):
     assert "form-errors" in response.content.decode()
 
 
-def test_a_demo_account_is_marked_in_the_header(client, register, settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
+def test_a_demo_account_is_marked_in_the_header(client, demo):
     client.force_login(get_user_model().objects.get(username="demo-partner"))
     content = client.get(reverse("home")).content.decode()
     assert "Akun demo" in content

@@ -1,0 +1,102 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mou.choices import MoUStatus
+from mou.models import Cohort, MoU
+from regencies.filters import StrictFilterSet
+from regencies.models import Province
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class MoUFilterSet(StrictFilterSet):
+    extra_parameters = ("page", "format")
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Regency, code, number or signatory")}),
+    )
+    cohort = django_filters.ModelChoiceFilter(
+        label=_("Cohort"),
+        queryset=Cohort.objects.all(),
+        to_field_name="year",
+        empty_label=_("All cohorts"),
+        error_messages={"invalid_choice": _("Unknown cohort: %(value)s.")},
+    )
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"),
+        field_name="regency__province",
+        queryset=Province.objects.all(),
+        to_field_name="code",
+        empty_label=_("All provinces"),
+        error_messages={"invalid_choice": _("Unknown province code: %(value)s.")},
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=MoUStatus.choices,
+        empty_label=_("Any status"),
+        error_messages={"invalid_choice": _("Unknown status: %(value)s.")},
+    )
+    signed_from = django_filters.DateFilter(
+        label=_("Signed from"), field_name="signed_on", lookup_expr="gte", widget=DateInput()
+    )
+    signed_to = django_filters.DateFilter(
+        label=_("Signed to"), field_name="signed_on", lookup_expr="lte", widget=DateInput()
+    )
+    demo = django_filters.ChoiceFilter(
+        label=_("Data"),
+        field_name="is_demo",
+        choices=[("real", _("Real only")), ("demo", _("Demo only"))],
+        empty_label=_("Real and demo"),
+        method="filter_demo",
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("signed_on", "signed"),
+            ("regency__code", "code"),
+            ("regency__name", "name"),
+            ("cohort__year", "cohort"),
+        ],
+        field_labels={
+            "signed_on": _("Signing date"),
+            "regency__code": _("Code"),
+            "regency__name": _("Name"),
+            "cohort__year": _("Cohort"),
+        },
+        empty_label=_("Newest first"),
+    )
+
+    class Meta:
+        model = MoU
+        fields = ["q", "cohort", "province", "status", "signed_from", "signed_to", "demo"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(regency__name__icontains=value)
+            | Q(regency__code__startswith=value)
+            | Q(ministry_number__icontains=value)
+            | Q(regency_number__icontains=value)
+            | Q(regency_signatory_name__icontains=value)
+            | Q(ministry_signatory_name__icontains=value)
+        )
+
+    def filter_demo(self, queryset, name, value):
+        return queryset.filter(is_demo=value == "demo")
+
+    def is_valid(self):
+        valid = super().is_valid()
+        data = getattr(self.form, "cleaned_data", {})
+        start, end = data.get("signed_from"), data.get("signed_to")
+        if start and end and start > end:
+            self.form.add_error("signed_to", _("The end of the range is before its start."))
+            return False
+        return valid

@@ -1,0 +1,78 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mou.choices import ENDED_STATUSES
+from mou.models import MoU, SigningEvent
+from mou.tabular import MAX_IMPORT_SIZE
+from mou.validators import validate_pdf
+from regencies.models import Regency
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MoUForm(forms.ModelForm):
+    """Record or edit an MoU. The rules live in ``MoU.clean``; this form adds the document check."""
+
+    document = forms.FileField(
+        label=_("Scanned document (PDF)"),
+        required=False,
+        validators=[validate_pdf],
+        help_text=_("PDF only, at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+    class Meta:
+        model = MoU
+        fields = [
+            "regency",
+            "cohort",
+            "event",
+            "signed_on",
+            "valid_until",
+            "ministry_number",
+            "regency_number",
+            "ministry_signatory_name",
+            "ministry_signatory_title",
+            "regency_signatory_name",
+            "regency_signatory_title",
+            "document",
+            "note",
+            "source",
+        ]
+        widgets = {"signed_on": DateInput(), "valid_until": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regency"].queryset = Regency.objects.active().select_related("province")
+        self.fields["event"].queryset = SigningEvent.objects.select_related("cohort")
+        self.fields["signed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["source"].widget = forms.Textarea(attrs={"rows": 2})
+        if self.instance.pk:
+            # The regency of a recorded MoU does not change; a wrong one is ended and recorded again.
+            self.fields["regency"].disabled = True
+
+
+class EndMoUForm(forms.Form):
+    status = forms.ChoiceField(label=_("How it ended"), choices=[(s.value, s.label) for s in ENDED_STATUSES])
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("Kept in the MoU's history."))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_("At most 5 MB. The first row names the columns; see the template below."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_SIZE:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

@@ -1,0 +1,275 @@
+"""MoUs to and from spreadsheets (CSV and XLSX, read and written by tablib), with our own validation rules.
+
+An import is two steps: ``preview`` reads a file and says, row by row, what would be added, changed or rejected
+and why; ``apply`` saves the valid rows of that same content in one transaction, after validating them again.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mou.models import Cohort, MoU
+from regencies.models import Regency
+
+MAX_IMPORT_SIZE = 5 * 1024 * 1024
+
+REQUIRED_COLUMNS = ["regency_code", "cohort", "signed_on"]
+OPTIONAL_COLUMNS = [
+    "ministry_number",
+    "regency_number",
+    "ministry_signatory_name",
+    "ministry_signatory_title",
+    "regency_signatory_name",
+    "regency_signatory_title",
+    "valid_until",
+    "note",
+]
+# Columns our export writes that an import reads past, so an exported file can be imported again.
+EXPORT_ONLY_COLUMNS = ["regency", "province", "event", "status", "ended_on", "demo"]
+IMPORT_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+EXPORT_COLUMNS = [
+    "regency_code",
+    "regency",
+    "province",
+    "cohort",
+    "signed_on",
+    "event",
+    *OPTIONAL_COLUMNS[:6],
+    "status",
+    "valid_until",
+    "ended_on",
+    "note",
+    "demo",
+]
+UPDATABLE_FIELDS = ["signed_on", *OPTIONAL_COLUMNS]
+
+ADD, CHANGE, UNCHANGED, REJECT = "add", "change", "unchanged", "reject"
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: wrong type, encoding or header."""
+
+
+@dataclass
+class RowResult:
+    number: int
+    action: str
+    regency: str = ""
+    errors: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    rows: list
+
+    def count(self, action):
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def counts(self):
+        return {action: self.count(action) for action in (ADD, CHANGE, UNCHANGED, REJECT)}
+
+    @property
+    def savable(self):
+        return self.count(ADD) + self.count(CHANGE)
+
+    def outcome(self):
+        """What the preview promised, to check that a confirmation still means the same."""
+        return [(row.number, row.action) for row in self.rows]
+
+
+def read_file(name, content):
+    """Rows of an uploaded CSV/XLSX as lists of strings keyed by our column names. Raises ``ImportFileError``."""
+    lowered = name.lower()
+    if lowered.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(
+                _("The file is not UTF-8 text (byte %(position)d). Save it as “CSV UTF-8” and upload it again.")
+                % {"position": exc.start + 1}
+            ) from exc
+        dataset = tablib.Dataset().load(text, format="csv") if text.strip() else tablib.Dataset()
+    elif lowered.endswith(".xlsx"):
+        try:
+            dataset = tablib.Dataset().load(content, format="xlsx")
+        except Exception as exc:  # openpyxl raises zip, XML and key errors for files that are not workbooks
+            raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+    else:
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+
+    headers = [str(h or "").strip().lower() for h in (dataset.headers or [])]
+    if not headers:
+        raise ImportFileError(_("The file is empty: the first row must name the columns."))
+    problems = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
+    unknown = [h for h in headers if h and h not in IMPORT_COLUMNS + EXPORT_ONLY_COLUMNS]
+    duplicated = sorted({h for h in headers if h and headers.count(h) > 1})
+    if missing:
+        problems.append(_("missing column(s): %(names)s") % {"names": ", ".join(missing)})
+    if unknown:
+        problems.append(_("unknown column(s): %(names)s") % {"names": ", ".join(unknown)})
+    if duplicated:
+        problems.append(_("repeated column(s): %(names)s") % {"names": ", ".join(duplicated)})
+    if problems:
+        raise ImportFileError(
+            _("Wrong header: %(problems)s. Expected columns: %(expected)s.")
+            % {"problems": "; ".join(problems), "expected": ", ".join(IMPORT_COLUMNS)}
+        )
+    rows = []
+    for values in dataset:
+        cells = {h: _cell(v) for h, v in zip(headers, values, strict=False) if h}
+        if any(cells.values()):
+            rows.append(cells)
+        else:
+            rows.append(None)  # keep row numbers true to the spreadsheet
+    return rows
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse_date(value, column, errors):
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        errors.append(_("bad date “%(value)s” in %(column)s (use YYYY-MM-DD)") % {"value": value, "column": column})
+        return None
+
+
+def validate(rows):
+    """Classify each row; returns a ``Preview`` and, by row number, the unsaved MoU each valid row would save."""
+    codes = {row["regency_code"] for row in rows if row}
+    regencies = Regency.objects.in_bulk(codes, field_name="code")
+    cohorts = Cohort.objects.in_bulk(field_name="year")
+    existing = {}
+    for mou in MoU.objects.filter(regency__code__in=codes).select_related("regency", "cohort"):
+        existing[(mou.regency.code, mou.cohort.year)] = mou
+    seen = {}
+    results, pending = [], {}
+    for index, row in enumerate(rows):
+        number = index + 2  # the header is row 1
+        if row is None:
+            continue
+        errors = []
+        code = row.get("regency_code", "")
+        regency = regencies.get(code)
+        if regency is None:
+            errors.append(_("unknown regency code “%(code)s”") % {"code": code} if code else _("regency_code is empty"))
+        elif not regency.is_active:
+            errors.append(_("%(regency)s is no longer in the Kemendagri register") % {"regency": regency})
+        if row.get("demo"):
+            errors.append(_("demo rows cannot be imported as real MoUs"))
+        year_text = row.get("cohort", "")
+        cohort = cohorts.get(int(year_text)) if year_text.isdigit() else None
+        if cohort is None:
+            errors.append(_("unknown cohort “%(year)s”") % {"year": year_text} if year_text else _("cohort is empty"))
+        signed_on = _parse_date(row.get("signed_on", ""), "signed_on", errors)
+        if not row.get("signed_on"):
+            errors.append(_("signed_on is empty"))
+        valid_until = _parse_date(row.get("valid_until", ""), "valid_until", errors)
+        if regency is not None and code in seen:
+            errors.append(_("%(code)s appears again (first in row %(row)d)") % {"code": code, "row": seen[code]})
+        seen.setdefault(code, number)
+        label = str(regency) if regency else code
+        if errors:
+            results.append(RowResult(number, REJECT, label, errors))
+            continue
+
+        mou = existing.get((code, cohort.year))
+        action, changes = ADD, []
+        if mou is None:
+            mou = MoU(regency=regency, cohort=cohort)
+        else:
+            action = CHANGE
+        values = {name: row.get(name, "") for name in OPTIONAL_COLUMNS if name in row and name != "valid_until"}
+        values["signed_on"] = signed_on
+        if "valid_until" in row:
+            values["valid_until"] = valid_until
+        for name, value in values.items():
+            if action == CHANGE and getattr(mou, name) != value:
+                changes.append(name)
+            setattr(mou, name, value)
+        if action == CHANGE and not changes:
+            results.append(RowResult(number, UNCHANGED, label))
+            continue
+        try:
+            mou.full_clean(exclude=["document", "event"])
+        except ValidationError as exc:
+            results.append(RowResult(number, REJECT, label, _messages(exc)))
+            continue
+        results.append(RowResult(number, action, label, changes=changes))
+        pending[number] = mou
+    return Preview(results), pending
+
+
+def _messages(exc):
+    messages = []
+    for name, errors in exc.message_dict.items():
+        for message in errors:
+            messages.append(message if name == "__all__" else f"{name}: {message}")
+    return messages
+
+
+def apply(rows, expected_outcome, reason):
+    """Save the valid rows in one transaction, if validation still gives what the user saw in the preview.
+
+    Returns the fresh ``Preview`` and whether anything was saved; either every valid row is saved or none is.
+    """
+    with transaction.atomic():
+        preview, pending = validate(rows)
+        if preview.outcome() != expected_outcome:
+            return preview, False
+        for mou in pending.values():
+            mou._change_reason = reason
+            mou.save()
+    return preview, True
+
+
+def export(queryset, file_format):
+    """The MoUs of ``queryset`` as CSV or XLSX bytes; demo rows say so in the ``demo`` column."""
+    dataset = tablib.Dataset(headers=EXPORT_COLUMNS, title=_("MoUs"))
+    for mou in queryset.select_related("regency__province", "cohort", "event"):
+        dataset.append(
+            [
+                mou.regency.code,
+                mou.regency.name,
+                mou.regency.province.name,
+                mou.cohort.year,
+                mou.signed_on.isoformat(),
+                str(mou.event) if mou.event else "",
+                mou.ministry_number,
+                mou.regency_number,
+                mou.ministry_signatory_name,
+                mou.ministry_signatory_title,
+                mou.regency_signatory_name,
+                mou.regency_signatory_title,
+                mou.status,
+                mou.valid_until.isoformat() if mou.valid_until else "",
+                mou.ended_on.isoformat() if mou.ended_on else "",
+                mou.note,
+                "DEMO" if mou.is_demo else "",
+            ]
+        )
+    return dataset.export(file_format)
+
+
+def export_filename(file_format):
+    return f"mou-{timezone.localdate().isoformat()}.{file_format}"

@@ -1,0 +1,247 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
+
+from mou import tabular
+from mou.choices import MoUStatus
+from mou.filters import MoUFilterSet
+from mou.forms import EndMoUForm, ImportForm, MoUForm
+from mou.models import Cohort, MoU
+from mou.services import end_mou
+from regencies.views import FilteredListView
+
+IMPORT_SESSION_KEY = "mou_import"
+
+
+class StaffPermissionMixin(PermissionRequiredMixin):
+    """Anonymous visitors go to the sign-in page; signed-in users without the permission get 403."""
+
+    permission_required = "mou.view_mou"
+
+
+def mou_queryset():
+    return MoU.objects.select_related("regency__province", "cohort", "event")
+
+
+class MoUListView(StaffPermissionMixin, FilteredListView):
+    template_name = "mou/mou_list.html"
+    filterset_class = MoUFilterSet
+    context_object_name = "mous"
+
+    def get_base_queryset(self):
+        return mou_queryset()
+
+
+class MoUExportView(StaffPermissionMixin, View):
+    """The list's current filter as a file; the same filterset, so the same 400 for bad filters."""
+
+    content_types = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+
+    def get(self, request, file_format):
+        filterset = MoUFilterSet(request.GET or None, queryset=MoU.objects.all(), request=request)
+        if filterset.is_bound and not filterset.is_valid():
+            return HttpResponse(
+                _("The filter could not be applied: %(errors)s") % {"errors": filterset.form.errors.as_text()},
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        response = HttpResponse(tabular.export(filterset.qs, file_format), content_type=self.content_types[file_format])
+        response["Content-Disposition"] = f'attachment; filename="{tabular.export_filename(file_format)}"'
+        return response
+
+
+class MoUDetailView(StaffPermissionMixin, DetailView):
+    template_name = "mou/mou_detail.html"
+    context_object_name = "mou"
+
+    def get_queryset(self):
+        return mou_queryset()
+
+    def get_context_data(self, **kwargs):
+        records = list(self.object.history.select_related("history_user").order_by("-history_date", "-history_id"))
+        history = []
+        for record, previous in zip(records, [*records[1:], None], strict=True):
+            changes = record.diff_against(previous).changes if previous else []
+            history.append({"record": record, "changes": changes})
+        return super().get_context_data(history=history, **kwargs)
+
+
+class MoUFormMixin:
+    model = MoU
+    form_class = MoUForm
+    template_name = "mou/mou_form.html"
+
+    def form_valid(self, form):
+        try:
+            response = super().form_valid(form)
+        except IntegrityError:
+            # Another user recorded an active MoU for this regency between our check and our save.
+            form.add_error("regency", _("This regency/city already has an active MoU."))
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message % {"mou": self.object})
+        return response
+
+
+class MoUCreateView(StaffPermissionMixin, MoUFormMixin, CreateView):
+    permission_required = "mou.add_mou"
+    success_message = _("The MoU of %(mou)s was recorded.")
+
+
+class MoUUpdateView(StaffPermissionMixin, MoUFormMixin, UpdateView):
+    permission_required = "mou.change_mou"
+    success_message = _("The MoU of %(mou)s was saved.")
+
+    def get_queryset(self):
+        return mou_queryset()
+
+
+class MoUEndView(StaffPermissionMixin, FormView):
+    permission_required = "mou.end_mou"
+    form_class = EndMoUForm
+    template_name = "mou/mou_end.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.mou = get_object_or_404(mou_queryset(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mou=self.mou, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            end_mou(
+                self.mou.pk,
+                status=form.cleaned_data["status"],
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The MoU of %(mou)s has ended.") % {"mou": self.mou})
+        return redirect(self.mou)
+
+
+class MoUDocumentView(View):
+    """The scanned MoU, for staff only: everyone else gets 404, as if the file did not exist."""
+
+    def get(self, request, pk):
+        if not request.user.has_perm("mou.view_mou_document"):
+            raise Http404
+        mou = get_object_or_404(MoU.objects.select_related("regency"), pk=pk)
+        if not mou.document:
+            raise Http404
+        return FileResponse(
+            mou.document.open("rb"),
+            as_attachment=True,
+            filename=f"mou-{mou.regency.code}-{mou.signed_on:%Y%m%d}.pdf",
+            content_type="application/pdf",
+        )
+
+
+class CohortListView(StaffPermissionMixin, ListView):
+    template_name = "mou/cohort_list.html"
+    context_object_name = "cohorts"
+
+    def get_queryset(self):
+        in_force = Q(mous__status=MoUStatus.ACTIVE)
+        return Cohort.objects.annotate(
+            real_members=Count("mous", filter=in_force & Q(mous__is_demo=False)),
+            demo_members=Count("mous", filter=in_force & Q(mous__is_demo=True)),
+            event_count=Count("events", distinct=True),
+        )
+
+
+class CohortDetailView(StaffPermissionMixin, DetailView):
+    template_name = "mou/cohort_detail.html"
+    context_object_name = "cohort"
+    slug_field = "year"
+    slug_url_kwarg = "year"
+    queryset = Cohort.objects.all()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            mous=mou_queryset().filter(cohort=self.object).order_by("regency__code"),
+            events=self.object.events.all(),
+            **kwargs,
+        )
+
+
+class MoUImportView(StaffPermissionMixin, FormView):
+    """Step one: upload a file and see what it would do. Nothing is saved here."""
+
+    permission_required = "mou.import_mou"
+    form_class = ImportForm
+    template_name = "mou/mou_import.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            required_columns=tabular.REQUIRED_COLUMNS, optional_columns=tabular.OPTIONAL_COLUMNS, **kwargs
+        )
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            rows = tabular.read_file(upload.name, upload.read())
+        except tabular.ImportFileError as exc:
+            form.add_error("file", str(exc))
+            return self.form_invalid(form)
+        preview, _pending = tabular.validate(rows)
+        token = uuid.uuid4().hex
+        self.request.session[IMPORT_SESSION_KEY] = {
+            "token": token,
+            "filename": upload.name,
+            "rows": rows,
+            "outcome": preview.outcome(),
+        }
+        return self.render_to_response(
+            self.get_context_data(form=form, preview=preview, token=token, filename=upload.name)
+        )
+
+
+class MoUImportConfirmView(StaffPermissionMixin, View):
+    """Step two: save the previewed rows, all in one transaction, if they still validate as previewed."""
+
+    permission_required = "mou.import_mou"
+
+    def post(self, request):
+        pending = request.session.get(IMPORT_SESSION_KEY)
+        if not pending or pending["token"] != request.POST.get("token"):
+            messages.error(request, _("This import preview has expired. Please upload the file again."))
+            return redirect("mou:mou-import")
+        reason = _("Imported from %(filename)s") % {"filename": pending["filename"]}
+        outcome = [tuple(item) for item in pending["outcome"]]
+        try:
+            preview, saved = tabular.apply(pending["rows"], outcome, reason)
+        except IntegrityError:
+            saved, preview = False, None
+        if not saved:
+            messages.error(
+                request,
+                _("The data changed since the preview, so nothing was saved. Please check the new preview."),
+            )
+            return redirect("mou:mou-import")
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(
+            request,
+            _("Import saved: %(added)d added, %(changed)d changed, %(rejected)d rows skipped.")
+            % {
+                "added": preview.count(tabular.ADD),
+                "changed": preview.count(tabular.CHANGE),
+                "rejected": preview.count(tabular.REJECT),
+            },
+        )
+        return redirect("mou:mou-list")
