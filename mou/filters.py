@@ -14,8 +14,6 @@ class DateInput(forms.DateInput):
 
 
 class MoUFilterSet(StrictFilterSet):
-    extra_parameters = ("page", "format")
-
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",

@@ -71,17 +71,25 @@ def in_force(day, prefix=""):
     )
 
 
+def member_count_expressions(day, prefix=""):
+    """Counts of members on ``day`` (distinct regencies with an MoU in force), real and demo apart so that demo
+    never passes for real; ``prefix`` reaches the MoUs through a relation, e.g. ``"regencies__mous__"``."""
+    in_force_then = in_force(day, prefix)
+    regency = f"{prefix}regency"
+    return {
+        "real": Count(regency, distinct=True, filter=in_force_then & Q(**{f"{prefix}is_demo": False})),
+        "demo": Count(regency, distinct=True, filter=in_force_then & Q(**{f"{prefix}is_demo": True})),
+    }
+
+
 class MoUQuerySet(models.QuerySet):
     def in_force_on(self, day):
         """The programme's members on ``day``."""
         return self.filter(in_force(day))
 
     def member_counts(self, day):
-        """Members on ``day`` as one SQL aggregate, real and demo apart so demo never passes for real."""
-        return self.in_force_on(day).aggregate(
-            real=Count("regency", distinct=True, filter=Q(is_demo=False)),
-            demo=Count("regency", distinct=True, filter=Q(is_demo=True)),
-        )
+        """``{"real": n, "demo": m}`` members on ``day``, in one SQL aggregate."""
+        return self.aggregate(**member_count_expressions(day))
 
 
 class MoU(models.Model):
@@ -142,7 +150,7 @@ class MoU(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(status=MoUStatus.ACTIVE) & Q(ended_on__isnull=True))
-                | (~Q(status=MoUStatus.ACTIVE) & Q(ended_on__gte=models.F("signed_on"))),
+                | (~Q(status=MoUStatus.ACTIVE) & Q(ended_on__isnull=False) & Q(ended_on__gte=models.F("signed_on"))),
                 name="mou_ended_on_matches_status",
             ),
         ]

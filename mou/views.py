@@ -7,7 +7,9 @@ from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
@@ -96,12 +98,12 @@ class MoUFormMixin:
 
 class MoUCreateView(StaffPermissionMixin, MoUFormMixin, CreateView):
     permission_required = "mou.add_mou"
-    success_message = _("The MoU of %(mou)s was recorded.")
+    success_message = gettext_lazy("The MoU of %(mou)s was recorded.")
 
 
 class MoUUpdateView(StaffPermissionMixin, MoUFormMixin, UpdateView):
     permission_required = "mou.change_mou"
-    success_message = _("The MoU of %(mou)s was saved.")
+    success_message = gettext_lazy("The MoU of %(mou)s was saved.")
 
     def get_queryset(self):
         return mou_queryset()
@@ -112,9 +114,9 @@ class MoUEndView(StaffPermissionMixin, FormView):
     form_class = EndMoUForm
     template_name = "mou/mou_end.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.mou = get_object_or_404(mou_queryset(), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def mou(self):
+        return get_object_or_404(mou_queryset(), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(mou=self.mou, **kwargs)
@@ -157,10 +159,10 @@ class CohortListView(StaffPermissionMixin, ListView):
     context_object_name = "cohorts"
 
     def get_queryset(self):
-        in_force = Q(mous__status=MoUStatus.ACTIVE)
+        active = Q(mous__status=MoUStatus.ACTIVE)
         return Cohort.objects.annotate(
-            real_members=Count("mous", filter=in_force & Q(mous__is_demo=False)),
-            demo_members=Count("mous", filter=in_force & Q(mous__is_demo=True)),
+            real_members=Count("mous", distinct=True, filter=active & Q(mous__is_demo=False)),
+            demo_members=Count("mous", distinct=True, filter=active & Q(mous__is_demo=True)),
             event_count=Count("events", distinct=True),
         )
 

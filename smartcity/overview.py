@@ -3,27 +3,17 @@
 Demo members are always counted apart from real ones, so the page can mark them, or leave them out.
 """
 
-from django.db.models import Count, F, Q
+from django.db.models import F
 
-from mou.models import Cohort, Goal, MoU, in_force
+from mou.models import Cohort, Goal, MoU, in_force, member_count_expressions
 from regencies.models import Province
 
 LATEST_SIGNINGS = 10
 PROVINCE_ORDER = {"-members": ["-members", "code"], "name": ["name"], "code": ["code"]}
 
 
-def _member_counts(day, prefix=""):
-    """Distinct regencies whose MoU was in force on ``day``, real and demo apart, reached through ``prefix``."""
-    in_force_then = in_force(day, prefix)
-    regency = f"{prefix}regency"
-    return {
-        "real": Count(regency, distinct=True, filter=in_force_then & Q(**{f"{prefix}is_demo": False})),
-        "demo": Count(regency, distinct=True, filter=in_force_then & Q(**{f"{prefix}is_demo": True})),
-    }
-
-
 def overview(day, include_demo=True, province_sort="-members"):
-    members = MoU.objects.aggregate(**_member_counts(day))
+    members = MoU.objects.member_counts(day)
     if not include_demo:
         members["demo"] = 0
     members["total"] = members["real"] + members["demo"]
@@ -42,10 +32,12 @@ def overview(day, include_demo=True, province_sort="-members"):
         )
 
     cohorts = (
-        Cohort.objects.filter(year__lte=day.year).annotate(**_member_counts(day, "mous__")).annotate(members=counted)
+        Cohort.objects.filter(year__lte=day.year)
+        .annotate(**member_count_expressions(day, "mous__"))
+        .annotate(members=counted)
     )
     provinces = (
-        Province.objects.annotate(**_member_counts(day, "regencies__mous__"))
+        Province.objects.annotate(**member_count_expressions(day, "regencies__mous__"))
         .annotate(members=counted)
         .order_by(*PROVINCE_ORDER[province_sort])
     )

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.db import connections
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from mou.models import MoU
 from regencies.models import Province, Regency
 from smartcity.celery import app as celery_app
 from smartcity.forms import OverviewForm
@@ -18,6 +20,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             province_count=Province.objects.active().count(),
             regency_count=Regency.objects.active().count(),
+            members=MoU.objects.member_counts(timezone.localdate()),
             **kwargs,
         )
 
