@@ -4,14 +4,20 @@ An import is two steps: ``preview`` reads a file and says, row by row, what woul
 and why; ``apply`` saves the valid rows of that same content in one transaction, after validating them again.
 """
 
+import codecs
+import csv
 import datetime
+import io
+import re
 from dataclasses import dataclass, field
 
+import openpyxl
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from mou.models import Cohort, MoU
 from regencies.models import Regency
@@ -49,6 +55,7 @@ EXPORT_COLUMNS = [
 UPDATABLE_FIELDS = ["signed_on", *OPTIONAL_COLUMNS]
 
 ADD, CHANGE, UNCHANGED, REJECT = "add", "change", "unchanged", "reject"
+EXTRA_CELLS = "_cells"  # set on a row that has more cells than the header names
 
 
 class ImportFileError(Exception):
@@ -84,27 +91,45 @@ class Preview:
         return [(row.number, row.action) for row in self.rows]
 
 
-def read_file(name, content):
-    """Rows of an uploaded CSV/XLSX as lists of strings keyed by our column names. Raises ``ImportFileError``."""
+def _read_grid(name, content):
+    """The cells of a CSV (read by the csv module) or of an XLSX's first sheet (read by openpyxl), row by row.
+
+    Blank lines stay in place, so that row numbers match what the user sees in a spreadsheet.
+    """
     lowered = name.lower()
     if lowered.endswith(".csv"):
+        bom = len(codecs.BOM_UTF8) if content.startswith(codecs.BOM_UTF8) else 0
         try:
-            text = content.decode("utf-8-sig")
+            text = content[bom:].decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ImportFileError(
                 _("The file is not UTF-8 text (byte %(position)d). Save it as “CSV UTF-8” and upload it again.")
-                % {"position": exc.start + 1}
+                % {"position": bom + exc.start + 1}
             ) from exc
-        dataset = tablib.Dataset().load(text, format="csv") if text.strip() else tablib.Dataset()
-    elif lowered.endswith(".xlsx"):
         try:
-            dataset = tablib.Dataset().load(content, format="xlsx")
+            return list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise ImportFileError(_("The file is not readable as CSV (%(error)s).") % {"error": exc}) from exc
+    if lowered.endswith(".xlsx"):
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            grid = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+            workbook.close()
+            return grid
         except Exception as exc:  # openpyxl raises zip, XML and key errors for files that are not workbooks
             raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
-    else:
-        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    raise ImportFileError(_("Upload a .csv or .xlsx file."))
 
-    headers = [str(h or "").strip().lower() for h in (dataset.headers or [])]
+
+def read_file(name, content):
+    """Rows of an uploaded CSV/XLSX as dicts of strings keyed by our column names (None for a blank row).
+
+    Raises ``ImportFileError`` when the file as a whole cannot be used: wrong type, encoding or header.
+    """
+    grid = _read_grid(name, content)
+    headers = [_cell(h).lower() for h in grid[0]] if grid else []
+    while headers and not headers[-1]:
+        headers.pop()
     if not headers:
         raise ImportFileError(_("The file is empty: the first row must name the columns."))
     problems = []
@@ -123,12 +148,12 @@ def read_file(name, content):
             % {"problems": "; ".join(problems), "expected": ", ".join(IMPORT_COLUMNS)}
         )
     rows = []
-    for values in dataset:
+    for values in grid[1:]:
         cells = {h: _cell(v) for h, v in zip(headers, values, strict=False) if h}
-        if any(cells.values()):
-            rows.append(cells)
-        else:
-            rows.append(None)  # keep row numbers true to the spreadsheet
+        extra = [v for v in values[len(headers) :] if _cell(v)]
+        if extra:
+            cells[EXTRA_CELLS] = len(headers) + len(extra)
+        rows.append(cells if any(cells.values()) else None)  # None keeps the row numbers true
     return rows
 
 
@@ -162,13 +187,15 @@ def validate(rows):
     existing = {}
     for mou in MoU.objects.filter(regency__code__in=codes).select_related("regency", "cohort"):
         existing[(mou.regency.code, mou.cohort.year)] = mou
-    seen = {}
+    seen, adding = {}, {}
     results, pending = [], {}
     for index, row in enumerate(rows):
         number = index + 2  # the header is row 1
         if row is None:
             continue
         errors = []
+        if EXTRA_CELLS in row:
+            errors.append(_("more cells than the header has columns (a comma in a value needs quotes)"))
         code = row.get("regency_code", "")
         regency = regencies.get(code)
         if regency is None:
@@ -178,16 +205,17 @@ def validate(rows):
         if row.get("demo"):
             errors.append(_("demo rows cannot be imported as real MoUs"))
         year_text = row.get("cohort", "")
-        cohort = cohorts.get(int(year_text)) if year_text.isdigit() else None
+        cohort = cohorts.get(int(year_text)) if re.fullmatch(r"\d{4}", year_text, re.ASCII) else None
         if cohort is None:
             errors.append(_("unknown cohort “%(year)s”") % {"year": year_text} if year_text else _("cohort is empty"))
         signed_on = _parse_date(row.get("signed_on", ""), "signed_on", errors)
         if not row.get("signed_on"):
             errors.append(_("signed_on is empty"))
         valid_until = _parse_date(row.get("valid_until", ""), "valid_until", errors)
-        if regency is not None and code in seen:
-            errors.append(_("%(code)s appears again (first in row %(row)d)") % {"code": code, "row": seen[code]})
-        seen.setdefault(code, number)
+        if regency is not None and (code, year_text) in seen:
+            first = seen[(code, year_text)]
+            errors.append(_("%(code)s appears again (first in row %(row)d)") % {"code": code, "row": first})
+        seen.setdefault((code, year_text), number)
         label = str(regency) if regency else code
         if errors:
             results.append(RowResult(number, REJECT, label, errors))
@@ -196,6 +224,10 @@ def validate(rows):
         mou = existing.get((code, cohort.year))
         action, changes = ADD, []
         if mou is None:
+            if code in adding:
+                message = _("a second new active MoU for %(code)s (row %(row)d adds one already)")
+                results.append(RowResult(number, REJECT, label, [message % {"code": code, "row": adding[code]}]))
+                continue
             mou = MoU(regency=regency, cohort=cohort)
         else:
             action = CHANGE
@@ -217,6 +249,8 @@ def validate(rows):
             continue
         results.append(RowResult(number, action, label, changes=changes))
         pending[number] = mou
+        if action == ADD:
+            adding[code] = number
     return Preview(results), pending
 
 
@@ -268,6 +302,10 @@ def export(queryset, file_format):
                 "DEMO" if mou.is_demo else "",
             ]
         )
+    if file_format == "xlsx":
+        # Control characters (Word's line break \x0b, say) are legal in our text but not in an XLSX cell.
+        for index, row in enumerate(dataset):
+            dataset[index] = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
     return dataset.export(file_format)
 
 

@@ -14,8 +14,13 @@ PROVINCE_SORTS = [
 class OverviewForm(forms.Form):
     """The overview's controls: the day to show, real or all data, and the order of the province table."""
 
+    # Only ISO dates: a shared link must show the same day whatever the reader's language.
     as_of = forms.DateField(
-        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("As of"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
     )
     data = forms.ChoiceField(
         label=_("Data"),

@@ -5,7 +5,7 @@ Demo members are always counted apart from real ones, so the page can mark them,
 
 from django.db.models import F
 
-from mou.models import Cohort, Goal, MoU, in_force, member_count_expressions
+from mou.models import Cohort, Goal, MoU, member_count_expressions
 from regencies.models import Province
 
 LATEST_SIGNINGS = 10
@@ -41,7 +41,7 @@ def overview(day, include_demo=True, province_sort="-members"):
         .annotate(members=counted)
         .order_by(*PROVINCE_ORDER[province_sort])
     )
-    latest = MoU.objects.filter(in_force(day)).select_related("regency__province", "cohort", "event")
+    latest = MoU.objects.filter(signed_on__lte=day).select_related("regency__province", "cohort", "event")
     if not include_demo:
         latest = latest.filter(is_demo=False)
     return {

@@ -128,6 +128,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
+# History reasons ("Imported from <file name>", a staff member's reason for ending an MoU) have no fixed length.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # /healthz gives up on the broker after this many seconds rather than hanging a load balancer's probe.
 HEALTH_CHECK_TIMEOUT = 2
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import connections
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -68,6 +69,7 @@ class OverviewView(TemplateView):
             include_demo=form.cleaned_data["data"] == "all",
             province_sort=form.cleaned_data["sort"],
         )
+        keep = {"as_of": form.cleaned_data["as_of"].isoformat(), "data": form.cleaned_data["data"]}
         return self.render_to_response(
-            self.get_context_data(form=form, include_demo=form.cleaned_data["data"] == "all", **figures)
+            self.get_context_data(form=form, include_demo=keep["data"] == "all", sort_query=urlencode(keep), **figures)
         )
