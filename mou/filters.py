@@ -4,13 +4,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mou.choices import MoUStatus
+from mou.forms import DateInput
 from mou.models import Cohort, MoU
 from regencies.filters import StrictFilterSet
 from regencies.models import Province
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class MoUFilterSet(StrictFilterSet):

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,8 +55,19 @@ class MoUForm(forms.ModelForm):
         self.fields["signed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["source"].widget = forms.Textarea(attrs={"rows": 2})
         if self.instance.pk:
-            # The regency of a recorded MoU does not change; a wrong one is ended and recorded again.
+            # The regency of a recorded MoU does not change (a wrong one is ended and recorded again), even one
+            # that has since left the register.
             self.fields["regency"].disabled = True
+            self.fields["regency"].queryset = Regency.objects.select_related("province")
+
+    def _update_errors(self, errors):
+        """The model's rules may name a field this form does not show (``ended_on``): show those on top."""
+        hidden = [
+            name for name in getattr(errors, "error_dict", {}) if name not in self.fields and name != NON_FIELD_ERRORS
+        ]
+        for name in hidden:
+            errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(errors.error_dict.pop(name))
+        super()._update_errors(errors)
 
 
 class EndMoUForm(forms.Form):

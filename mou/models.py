@@ -1,5 +1,4 @@
 import uuid
-from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -60,14 +59,20 @@ class SigningEvent(models.Model):
 
 
 def mou_document_path(instance, filename):
-    """Scans are stored under an unguessable name; they are served only through a view that checks permission."""
-    return f"mou/documents/{uuid.uuid4().hex}{PurePath(filename).suffix.lower() or '.pdf'}"
+    """Scans (always PDFs) get an unguessable name; they are served only through a view that checks permission."""
+    return f"mou/documents/{uuid.uuid4().hex}.pdf"
 
 
 def in_force(day, prefix=""):
-    """A Q for MoUs signed on or before ``day`` and not ended by then; ``prefix`` reaches them through a relation."""
-    return Q(**{f"{prefix}signed_on__lte": day}) & (
-        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
+    """A Q for MoUs in force on ``day``: signed by then, not ended, and not past their ``valid_until`` date.
+
+    ``prefix`` reaches the MoUs through a relation. An MoU past ``valid_until`` that staff have not yet ended
+    no longer counts, so a forgotten expiry does not inflate the membership.
+    """
+    return (
+        Q(**{f"{prefix}signed_on__lte": day})
+        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day}))
+        & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": day}))
     )
 
 
@@ -83,10 +88,6 @@ def member_count_expressions(day, prefix=""):
 
 
 class MoUQuerySet(models.QuerySet):
-    def in_force_on(self, day):
-        """The programme's members on ``day``."""
-        return self.filter(in_force(day))
-
     def member_counts(self, day):
         """``{"real": n, "demo": m}`` members on ``day``, in one SQL aggregate."""
         return self.aggregate(**member_count_expressions(day))
@@ -168,6 +169,19 @@ class MoU(models.Model):
 
     def clean(self):
         """The rules every way in (form, import, admin) must pass; the database enforces the key ones again."""
+        errors = self.rule_errors()
+        if self.status == MoUStatus.ACTIVE and self.regency_id and "regency" not in errors:
+            others = MoU.objects.filter(regency_id=self.regency_id, status=MoUStatus.ACTIVE).exclude(pk=self.pk)
+            if others.exists():
+                errors["regency"] = self.second_active_message()
+        if errors:
+            raise ValidationError(errors)
+
+    def second_active_message(self):
+        return _("%(regency)s already has an active MoU; end it before recording another.") % {"regency": self.regency}
+
+    def rule_errors(self):
+        """The rules that need no query beyond this MoU's cohort and event, by field name."""
         errors = {}
         today = timezone.localdate()
         if self.signed_on:
@@ -184,21 +198,13 @@ class MoU(models.Model):
             errors["event"] = _("This signing event belongs to another cohort.")
         if self.status == MoUStatus.ACTIVE:
             self.ended_on = None
-            if (
-                self.regency_id
-                and MoU.objects.filter(regency_id=self.regency_id, status=MoUStatus.ACTIVE).exclude(pk=self.pk).exists()
-            ):
-                errors["regency"] = _("%(regency)s already has an active MoU; end it before recording another.") % {
-                    "regency": self.regency
-                }
         elif not self.ended_on:
             errors["ended_on"] = _("Give the date on which the MoU ended.")
         elif self.ended_on > today:
             errors["ended_on"] = _("The end date cannot be in the future.")
         elif self.signed_on and self.ended_on < self.signed_on:
             errors["ended_on"] = _("An MoU cannot end before it is signed.")
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
 
 class Goal(models.Model):

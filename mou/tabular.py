@@ -1,7 +1,8 @@
-"""MoUs to and from spreadsheets (CSV and XLSX, read and written by tablib), with our own validation rules.
+"""MoUs to and from spreadsheets, with our own validation rules.
 
-An import is two steps: ``preview`` reads a file and says, row by row, what would be added, changed or rejected
-and why; ``apply`` saves the valid rows of that same content in one transaction, after validating them again.
+Files are read with the csv module (CSV) and openpyxl (XLSX), and written with tablib. An import is two steps:
+``read_file`` and ``validate`` say, row by row, what would be added, changed or rejected and why (the preview);
+``apply`` saves the valid rows of that same content in one transaction, after validating them again.
 """
 
 import codecs
@@ -45,15 +46,18 @@ EXPORT_COLUMNS = [
     "cohort",
     "signed_on",
     "event",
-    *OPTIONAL_COLUMNS[:6],
+    "ministry_number",
+    "regency_number",
+    "ministry_signatory_name",
+    "ministry_signatory_title",
+    "regency_signatory_name",
+    "regency_signatory_title",
     "status",
     "valid_until",
     "ended_on",
     "note",
     "demo",
 ]
-UPDATABLE_FIELDS = ["signed_on", *OPTIONAL_COLUMNS]
-
 ADD, CHANGE, UNCHANGED, REJECT = "add", "change", "unchanged", "reject"
 EXTRA_CELLS = "_cells"  # set on a row that has more cells than the header names
 
@@ -69,6 +73,11 @@ class RowResult:
     regency: str = ""
     errors: list = field(default_factory=list)
     changes: list = field(default_factory=list)
+    version: str = ""  # which stored MoU, as of which save, a change was computed against
+
+    @property
+    def change_labels(self):
+        return [str(MoU._meta.get_field(name).verbose_name) for name in self.changes]
 
 
 @dataclass
@@ -87,8 +96,8 @@ class Preview:
         return self.count(ADD) + self.count(CHANGE)
 
     def outcome(self):
-        """What the preview promised, to check that a confirmation still means the same."""
-        return [(row.number, row.action) for row in self.rows]
+        """What the preview promised, to check that a confirmation still means the same (JSON-ready)."""
+        return [[row.number, row.action, list(row.changes), row.version] for row in self.rows]
 
 
 def _read_grid(name, content):
@@ -106,6 +115,8 @@ def _read_grid(name, content):
                 _("The file is not UTF-8 text (byte %(position)d). Save it as “CSV UTF-8” and upload it again.")
                 % {"position": bom + exc.start + 1}
             ) from exc
+        if "\x00" in text:
+            raise ImportFileError(_("The file contains NUL characters: it is not a CSV text file."))
         try:
             return list(csv.reader(io.StringIO(text, newline="")))
         except csv.Error as exc:
@@ -157,9 +168,20 @@ def read_file(name, content):
     return rows
 
 
+# A cell that starts with one of these is a formula to a spreadsheet program; exports prefix it with an apostrophe
+# (as OWASP advises against CSV injection) and imports take the apostrophe off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _escape_formula(value):
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:].strip()
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
     if isinstance(value, datetime.date):
@@ -179,14 +201,21 @@ def _parse_date(value, column, errors):
         return None
 
 
-def validate(rows):
-    """Classify each row; returns a ``Preview`` and, by row number, the unsaved MoU each valid row would save."""
+def validate(rows, lock=False):
+    """Classify each row; returns a ``Preview`` and, by row number, the unsaved MoU each valid row would save.
+
+    Three queries whatever the number of rows: the rules run on preloaded rows, and the database constraints
+    catch what changes meanwhile. ``lock`` holds the MoUs concerned until the transaction ends.
+    """
     codes = {row["regency_code"] for row in rows if row}
     regencies = Regency.objects.in_bulk(codes, field_name="code")
     cohorts = Cohort.objects.in_bulk(field_name="year")
-    existing = {}
-    for mou in MoU.objects.filter(regency__code__in=codes).select_related("regency", "cohort"):
+    existing, active = {}, {}
+    mous = MoU.objects.filter(regency__code__in=codes).select_related("regency", "cohort")
+    for mou in mous.select_for_update(of=("self",)) if lock else mous:
         existing[(mou.regency.code, mou.cohort.year)] = mou
+        if mou.is_active:
+            active[mou.regency.code] = mou
     seen, adding = {}, {}
     results, pending = [], {}
     for index, row in enumerate(rows):
@@ -242,24 +271,39 @@ def validate(rows):
         if action == CHANGE and not changes:
             results.append(RowResult(number, UNCHANGED, label))
             continue
-        try:
-            mou.full_clean(exclude=["document", "event"])
-        except ValidationError as exc:
-            results.append(RowResult(number, REJECT, label, _messages(exc)))
+        errors = _field_errors(mou)
+        other = active.get(code)
+        if action == ADD and other is not None and "regency" not in errors:
+            errors["regency"] = [mou.second_active_message()]
+        if errors:
+            results.append(RowResult(number, REJECT, label, _messages(errors)))
             continue
-        results.append(RowResult(number, action, label, changes=changes))
+        version = f"{mou.pk}@{mou.updated_at.isoformat()}" if action == CHANGE else ""
+        results.append(RowResult(number, action, label, changes=changes, version=version))
         pending[number] = mou
         if action == ADD:
             adding[code] = number
     return Preview(results), pending
 
 
-def _messages(exc):
-    messages = []
-    for name, errors in exc.message_dict.items():
-        for message in errors:
-            messages.append(message if name == "__all__" else f"{name}: {message}")
-    return messages
+def _field_errors(mou):
+    """Field validators and the model's rules, without the per-row queries of ``full_clean``."""
+    try:
+        mou.clean_fields(exclude=["regency", "cohort", "event", "document"])
+        errors = {}
+    except ValidationError as exc:
+        errors = exc.message_dict
+    for name, message in mou.rule_errors().items():
+        errors.setdefault(name, []).append(message)
+    return errors
+
+
+def _messages(errors):
+    return [
+        f"{MoU._meta.get_field(name).verbose_name}: {message}" if name != "__all__" else message
+        for name, messages in errors.items()
+        for message in messages
+    ]
 
 
 def apply(rows, expected_outcome, reason):
@@ -268,7 +312,7 @@ def apply(rows, expected_outcome, reason):
     Returns the fresh ``Preview`` and whether anything was saved; either every valid row is saved or none is.
     """
     with transaction.atomic():
-        preview, pending = validate(rows)
+        preview, pending = validate(rows, lock=True)
         if preview.outcome() != expected_outcome:
             return preview, False
         for mou in pending.values():
@@ -302,10 +346,12 @@ def export(queryset, file_format):
                 "DEMO" if mou.is_demo else "",
             ]
         )
-    if file_format == "xlsx":
-        # Control characters (Word's line break \x0b, say) are legal in our text but not in an XLSX cell.
-        for index, row in enumerate(dataset):
-            dataset[index] = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
+    for index, row in enumerate(dataset):
+        row = [_escape_formula(value) for value in row]
+        if file_format == "xlsx":
+            # Control characters (Word's line break \x0b, say) are legal in our text but not in an XLSX cell.
+            row = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
+        dataset[index] = row
     return dataset.export(file_format)
 
 

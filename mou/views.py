@@ -1,5 +1,7 @@
+import logging
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
@@ -7,6 +9,7 @@ from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +25,7 @@ from mou.services import end_mou
 from regencies.views import FilteredListView
 
 IMPORT_SESSION_KEY = "mou_import"
+logger = logging.getLogger(__name__)
 
 
 class StaffPermissionMixin(PermissionRequiredMixin):
@@ -73,11 +77,43 @@ class MoUDetailView(StaffPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         records = list(self.object.history.select_related("history_user").order_by("-history_date", "-history_id"))
-        history = []
-        for record, previous in zip(records, [*records[1:], None], strict=True):
-            changes = record.diff_against(previous).changes if previous else []
-            history.append({"record": record, "changes": changes})
-        return super().get_context_data(history=history, **kwargs)
+        return super().get_context_data(history=readable_history(records), **kwargs)
+
+
+def readable_history(records):
+    """History entries, newest first, with each change as a field label and values people read: choice labels
+    and the names of related records (fetched once per related model), never raw field names or ids."""
+    pairs = [
+        (record, record.diff_against(previous).changes if previous else [])
+        for record, previous in zip(records, [*records[1:], None], strict=True)
+    ]
+    related = {}
+    for _record, changes in pairs:
+        for change in changes:
+            field = MoU._meta.get_field(change.field)
+            if field.is_relation:
+                related.setdefault(field.related_model, set()).update({change.old, change.new} - {None})
+    names = {model: model._default_manager.in_bulk(ids) for model, ids in related.items()}
+
+    def shown(field, value):
+        if value in (None, ""):
+            return "—"
+        if field.is_relation:
+            return str(names[field.related_model].get(value, value))
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+    history = []
+    for record, changes in pairs:
+        readable = []
+        for change in changes:
+            field = MoU._meta.get_field(change.field)
+            readable.append(
+                {"field": field.verbose_name, "old": shown(field, change.old), "new": shown(field, change.new)}
+            )
+        history.append({"record": record, "changes": readable})
+    return history
 
 
 class MoUFormMixin:
@@ -146,8 +182,13 @@ class MoUDocumentView(View):
         mou = get_object_or_404(MoU.objects.select_related("regency"), pk=pk)
         if not mou.document:
             raise Http404
+        try:
+            document = mou.document.open("rb")
+        except FileNotFoundError:
+            logger.error("The scan of MoU %s is missing from storage: %s", mou.pk, mou.document.name)
+            raise Http404 from None
         return FileResponse(
-            mou.document.open("rb"),
+            document,
             as_attachment=True,
             filename=f"mou-{mou.regency.code}-{mou.signed_on:%Y%m%d}.pdf",
             content_type="application/pdf",
@@ -224,10 +265,10 @@ class MoUImportConfirmView(StaffPermissionMixin, View):
         if not pending or pending["token"] != request.POST.get("token"):
             messages.error(request, _("This import preview has expired. Please upload the file again."))
             return redirect("mou:mou-import")
-        reason = _("Imported from %(filename)s") % {"filename": pending["filename"]}
-        outcome = [tuple(item) for item in pending["outcome"]]
+        with translation.override(settings.LANGUAGE_CODE):  # the history speaks one language, whoever acted
+            reason = _("Imported from %(filename)s") % {"filename": pending["filename"]}
         try:
-            preview, saved = tabular.apply(pending["rows"], outcome, reason)
+            preview, saved = tabular.apply(pending["rows"], pending["outcome"], reason)
         except IntegrityError:
             saved, preview = False, None
         if not saved:

@@ -27,9 +27,8 @@ GRANTS = {
         "regencies.add_regencymembership",
         "regencies.change_regencymembership",
         "regencies.delete_regencymembership",
+        # Viewing accounts only: whoever may change a user in the admin site may also make them a superuser.
         "auth.view_user",
-        "auth.add_user",
-        "auth.change_user",
         "auth.view_group",
     ],
     "Ministry reviewer": MOU_STAFF,

@@ -6,6 +6,7 @@ import html
 import io
 import re
 
+import openpyxl
 import pytest
 import tablib
 from django.conf import settings
@@ -132,12 +133,12 @@ def test_preview_lists_each_rejected_row_with_its_spreadsheet_number_and_reason(
         4: (
             "reject",
             "Kabupaten Muara Enim",
-            ["regency: Kabupaten Muara Enim already has an active MoU; end it before recording another."],
+            ["regency/city: Kabupaten Muara Enim already has an active MoU; end it before recording another."],
         ),
         5: ("reject", "Kota Palembang", ["bad date “2018-13-45” in signed_on (use YYYY-MM-DD)"]),
         6: ("reject", "Kota Bandung", ["cohort: The 2017 cohort does not match a signing date in 2018."]),
         7: ("reject", "Kota Makassar", ["73.71 appears again (first in row 2)"]),
-        8: ("reject", "Kota Surabaya", ["signed_on: The signing date cannot be in the future."]),
+        8: ("reject", "Kota Surabaya", ["signed on: The signing date cannot be in the future."]),
         9: ("add", "Kota Denpasar", []),
     }
     text = page_text(response)
@@ -167,7 +168,7 @@ def test_preview_lists_rows_to_add_change_and_leave_unchanged(staff_client, prog
 
     assert response.context["preview"].counts == {"add": 1, "change": 1, "unchanged": 1, "reject": 1}
     assert preview_rows(response) == {
-        2: ("change", "Kabupaten Muara Enim", ["ministry_number"]),
+        2: ("change", "Kabupaten Muara Enim", ["ministry's document number"]),
         3: ("add", "Kota Makassar", []),
         4: ("unchanged", "Kota Bandung", []),
         5: ("reject", "99.99", ["unknown regency code “99.99”"]),
@@ -309,14 +310,14 @@ def test_it_applies_nothing_when_validation_no_longer_gives_the_previewed_outcom
         ),
     )
     previewed, _pending = tabular.validate(rows)
-    assert previewed.outcome() == [(2, "change"), (3, "add"), (4, "add")]
+    assert [(number, action) for number, action, *_ in previewed.outcome()] == [(2, "change"), (3, "add"), (4, "add")]
     MoUFactory(regency=regency("16.71"), cohort=cohort(2018))
     before = saved_state()
 
-    fresh, saved = tabular.apply(rows, previewed.outcome(), "Imported from mous.csv")
+    fresh, saved = tabular.apply(rows, previewed.outcome(), "Diimpor dari mous.csv")
 
     assert saved is False
-    assert fresh.outcome() == [(2, "change"), (3, "add"), (4, "reject")]
+    assert [(number, action) for number, action, *_ in fresh.outcome()] == [(2, "change"), (3, "add"), (4, "reject")]
     assert saved_state() == before
     assert muara_enim().ministry_number == ""
     assert not MoU.objects.filter(regency__code="73.71").exists()
@@ -326,7 +327,7 @@ def test_it_applies_nothing_for_an_outcome_that_was_never_previewed(programme):
     rows = tabular.read_file("mous.csv", csv_bytes(HEADER, ["73.71", "2017", "2017-05-22", "", ""]))
     before = saved_state()
 
-    _preview, saved = tabular.apply(rows, [(2, "unchanged")], "Imported from mous.csv")
+    _preview, saved = tabular.apply(rows, [(2, "unchanged")], "Diimpor dari mous.csv")
 
     assert saved is False
     assert saved_state() == before
@@ -339,12 +340,12 @@ def test_it_applies_every_valid_row_with_the_reason_in_the_history(programme):
     )
     previewed, _pending = tabular.validate(rows)
 
-    fresh, saved = tabular.apply(rows, previewed.outcome(), "Imported from mous.csv")
+    fresh, saved = tabular.apply(rows, previewed.outcome(), "Diimpor dari mous.csv")
 
     assert saved is True
     assert fresh.counts == {"add": 1, "change": 0, "unchanged": 0, "reject": 1}
     record = MoU.objects.get(regency__code="73.71").history.get()
-    assert record.history_change_reason == "Imported from mous.csv"
+    assert record.history_change_reason == "Diimpor dari mous.csv"
 
 
 def test_it_keeps_the_history_reason_within_its_column_for_a_long_file_name(staff_client, programme):
@@ -356,7 +357,7 @@ def test_it_keeps_the_history_reason_within_its_column_for_a_long_file_name(staf
 
     assert response.redirect_chain == [(LIST_URL, 302)]
     reason = MoU.objects.get(regency__code="73.71").history.get().history_change_reason
-    assert reason.startswith("Imported from Rekap nota kesepahaman")
+    assert reason.startswith("Diimpor dari Rekap nota kesepahaman")
     max_length = MoU.history.model._meta.get_field("history_change_reason").max_length
     assert max_length is None or len(reason) <= max_length
 
@@ -496,7 +497,7 @@ def test_it_imports_an_xlsx_workbook_with_real_date_cells(staff_client, programm
     assert preview.status_code == 200
     assert preview.context["preview"].counts == {"add": 2, "change": 1, "unchanged": 0, "reject": 1}
     rows = preview_rows(preview)
-    assert rows[4] == ("change", "Kabupaten Muara Enim", ["ministry_number, note"])
+    assert rows[4] == ("change", "Kabupaten Muara Enim", ["ministry's document number, note"])
     assert rows[5] == ("reject", "Kota Bandung", ["cohort: The 2017 cohort does not match a signing date in 2018."])
 
     response = confirm(staff_client, preview)
@@ -552,9 +553,12 @@ def test_it_reads_past_the_columns_only_an_export_writes(programme):
         ({"signed_on": ""}, "signed_on is empty"),
         ({"signed_on": "08/05/2018"}, "bad date “08/05/2018” in signed_on (use YYYY-MM-DD)"),
         ({"valid_until": "2018-02-30"}, "bad date “2018-02-30” in valid_until (use YYYY-MM-DD)"),
-        ({"valid_until": "2018-01-01"}, "valid_until: An MoU cannot expire before it is signed."),
+        ({"valid_until": "2018-01-01"}, "valid until: An MoU cannot expire before it is signed."),
         ({"demo": "DEMO"}, "demo rows cannot be imported as real MoUs"),
-        ({"ministry_number": "9" * 101}, "ministry_number: Ensure this value has at most 100 characters (it has 101)."),
+        (
+            {"ministry_number": "9" * 101},
+            "ministry's document number: Ensure this value has at most 100 characters (it has 101).",
+        ),
     ],
     ids=[
         "empty-code",
@@ -796,3 +800,54 @@ def test_it_offers_the_upload_form_with_the_columns(staff_client, programme):
     assert "Import MoUs from a file" in text
     for column in tabular.IMPORT_COLUMNS:
         assert f"<code>{column}</code>" in text
+
+
+def test_it_saves_nothing_when_a_previewed_mou_was_edited_meanwhile(staff_client, programme):
+    """A change row is computed against one saved state of the MoU; a later edit makes the preview stale."""
+    preview = upload(
+        staff_client,
+        "mous.csv",
+        csv_bytes(HEADER, ["16.03", "2018", "2018-05-08", "123/KOMINFO/2018", "Ir. Muzakir Sai Sohar"]),
+    )
+    assert preview.context["preview"].counts["change"] == 1
+    muara_enim = MoU.objects.get(regency__code="16.03")
+    muara_enim.regency_signatory_title = "Bupati Muara Enim periode 2013-2018"
+    muara_enim.save()
+    before = saved_state()
+
+    response = confirm(staff_client, preview)
+
+    assert saved_state() == before
+    muara_enim.refresh_from_db()
+    assert muara_enim.ministry_number == ""
+    assert "The data changed since the preview" in response.content.decode()
+
+
+def test_validation_runs_a_fixed_number_of_queries_whatever_the_rows(programme, django_assert_num_queries):
+    codes = list(Regency.objects.order_by("code").values_list("code", flat=True)[:120])
+    for size in (10, 120):
+        rows = [{"regency_code": code, "cohort": "2018", "signed_on": "2018-05-08"} for code in codes[:size]]
+        with django_assert_num_queries(3):
+            preview, _pending = tabular.validate(rows)
+        assert preview.count(tabular.ADD) == size - (1 if "16.03" in codes[:size] else 0)
+
+
+def test_it_refuses_a_csv_with_nul_characters(staff_client, programme):
+    before = saved_state()
+    response = upload(staff_client, "mous.csv", csv_bytes(HEADER, ["16.\x0071", "2018", "2018-05-08", "", ""]))
+    assert response.status_code == 200
+    assert "NUL characters" in " ".join(response.context["form"].errors["file"])
+    assert saved_state() == before
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_exports_defuse_spreadsheet_formulas_and_imports_restore_them(staff_client, programme, file_format):
+    MoU.objects.filter(regency__code="16.03").update(note='=HYPERLINK("http://evil.example","x")')
+    response = export(staff_client, file_format, "?cohort=2018")
+    (row,) = exported_rows(response, file_format)
+    assert row["note"] == '\'=HYPERLINK("http://evil.example","x")'
+    if file_format == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+        assert all(cell.data_type != "f" for line in sheet.iter_rows() for cell in line)
+    preview = upload(staff_client, f"again.{file_format}", response.content)
+    assert preview.context["preview"].counts == {"add": 0, "change": 0, "unchanged": 1, "reject": 0}

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from mou.choices import MoUStatus
 from mou.models import Cohort, MoU
+from mou.services import end_mou
 from mou.validators import MAX_DOCUMENT_SIZE
 from regencies.models import Regency
 from tests.factories import mous_for, pdf_bytes
@@ -114,7 +115,7 @@ def test_staff_edit_and_the_history_shows_what_changed(staff_client, programme, 
     assert mou.ministry_number == "B-123/KOMINFO/DJAI/HK.03.01/05/2018"
     assert mou.regency.code == "16.03"
     content = response.content.decode()
-    assert "ministry_number" in content and "B-123/KOMINFO/DJAI/HK.03.01/05/2018" in content
+    assert "document number</strong>: — &rarr; B-123/KOMINFO/DJAI/HK.03.01/05/2018" in content
     assert mou.history.first().history_user == ministry_admin
 
 
@@ -298,3 +299,69 @@ def test_an_unknown_mou_is_404_for_staff_and_a_sign_in_for_visitors(client, mini
     client.force_login(ministry_admin)
     assert client.get(url).status_code == 404
     assert client.get(reverse("mou:mou-detail", args=[999999])).status_code == 404
+
+
+def test_editing_an_ended_mou_into_an_impossible_state_is_a_form_error(staff_client, programme):
+    mou = muara_enim_mou()
+    end_mou(mou.pk, status=MoUStatus.EXPIRED, ended_on=datetime.date(2020, 1, 1), reason="Expired")
+    data = {"cohort": mou.cohort.pk, "signed_on": "2021-05-08"}
+    response = staff_client.post(reverse("mou:mou-update", args=[mou.pk]), data)
+    assert response.status_code == 200
+    assert "before it is signed" in " ".join(response.context["form"].non_field_errors())
+    mou.refresh_from_db()
+    assert mou.signed_on == datetime.date(2018, 5, 8)
+
+
+def test_the_mou_of_a_regency_that_left_the_register_can_still_be_edited(staff_client, programme):
+    mou = muara_enim_mou()
+    Regency.objects.filter(pk=mou.regency_id).update(is_active=False)
+    data = {"cohort": mou.cohort.pk, "event": mou.event.pk, "signed_on": "2018-05-08", "ministry_number": "B-1"}
+    response = staff_client.post(reverse("mou:mou-update", args=[mou.pk]), data)
+    assert response.status_code == 302
+    mou.refresh_from_db()
+    assert mou.ministry_number == "B-1"
+
+
+def test_a_scan_missing_from_storage_is_404_not_500(client, reviewer, mou_with_document, tmp_path):
+    (tmp_path / mou_with_document.document.name).unlink()
+    client.force_login(reviewer)
+    assert client.get(reverse("mou:mou-document", args=[mou_with_document.pk])).status_code == 404
+
+
+def test_history_shows_labels_not_code_names(staff_client, programme):
+    mou = muara_enim_mou()
+    end_mou(mou.pk, status=MoUStatus.TERMINATED, ended_on=datetime.date(2024, 1, 31), reason="Merger")
+    content = staff_client.get(mou.get_absolute_url()).content.decode()
+    assert "<strong>status</strong>: Active &rarr; Terminated" in content
+    assert "<strong>ended on</strong>" in content
+    assert "ended_on" not in content
+
+
+def test_the_admin_keeps_the_mou_rules(client, english, ministry_admin, programme, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(ministry_admin)
+    mou = muara_enim_mou()
+    url = reverse("admin:mou_mou_change", args=[mou.pk])
+    form = client.get(url).context["adminform"].form
+    assert {"is_demo", "status", "ended_on", "regency"}.isdisjoint(form.fields)
+    data = {
+        "cohort": mou.cohort.pk,
+        "event": mou.event.pk,
+        "signed_on": "2018-05-08",
+        "document": SimpleUploadedFile("scan.html", b"<html>not a pdf</html>", content_type="text/html"),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "not a PDF" in str(response.context["adminform"].form.errors["document"])
+    mou.refresh_from_db()
+    assert not mou.document and not mou.is_demo
+
+
+def test_a_ministry_admin_cannot_make_anyone_a_superuser(client, ministry_admin, officer):
+    client.force_login(ministry_admin)
+    url = reverse("admin:auth_user_change", args=[ministry_admin.pk])
+    response = client.post(url, {"username": "admin", "is_superuser": "on", "is_staff": "on"})
+    assert response.status_code in (200, 403)
+    ministry_admin.refresh_from_db()
+    assert not ministry_admin.is_superuser
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 200

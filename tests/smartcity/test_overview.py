@@ -506,3 +506,9 @@ def test_the_page_is_in_indonesian_by_default(client, demo):
         if phrase in html
     ]
     assert english_left == []
+
+
+def test_an_mou_past_its_valid_until_date_no_longer_counts(client, programme):
+    MoU.objects.filter(regency__code="16.03").update(valid_until=datetime.date(2023, 5, 8))
+    assert get_overview(client, as_of="2023-05-08").context["members"]["real"] == 1
+    assert get_overview(client, as_of="2023-05-09").context["members"]["real"] == 0

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mou import programme
@@ -43,7 +45,8 @@ class Command(BaseCommand):
             for name, value in defaults.items():
                 setattr(mou, name, value)
             mou.full_clean(exclude=["document"])
-            mou._change_reason = _("Loaded from the programme's source records")
+            with translation.override(settings.LANGUAGE_CODE):
+                mou._change_reason = _("Loaded from the programme's source records")
             mou.save()
         self.stdout.write(
             self.style.SUCCESS(
