@@ -33,3 +33,12 @@ def test_pages_are_indonesian_even_for_an_english_browser(client, db):
 def test_an_unknown_language_cookie_falls_back_to_indonesian(client, db):
     client.cookies["django_language"] = "xx"
     assert '<html lang="id">' in client.get(reverse("home")).content.decode()
+
+
+def test_a_refused_page_explains_itself_in_the_portal_layout(client, partner):
+    client.force_login(partner)
+    response = client.get(reverse("mou:mou-list"))
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "Tidak diizinkan" in content
+    assert "portal.css" in content
