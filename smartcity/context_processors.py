@@ -7,10 +7,11 @@ def portal(request):
     context = {"demo_data_present": MoU.objects.filter(is_demo=True).exists()}
     user = request.user
     if not user.is_authenticated:
-        return {**context, "user_roles": [], "is_demo_account": False}
+        return {**context, "user_roles": [], "is_demo_account": False, "is_officer_account": False}
     names = {group.name for group in user.groups.all()}
     return {
         **context,
         "user_roles": [label for name, label in roles.ROLES.items() if name in names],
         "is_demo_account": roles.DEMO_ACCOUNTS in names,
+        "is_officer_account": roles.REGENCY_OFFICER in names,
     }

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +117,8 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = config.string("DEFAULT_FROM_EMAIL", default="portal@smartcity.invalid")
+# Links in emails point here.
+PORTAL_URL = config.string("PORTAL_URL", default="http://127.0.0.1:8000")
 
 # Celery: with no broker configured, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = config.broker("CELERY_BROKER_URL")
@@ -127,6 +130,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BEAT_SCHEDULE = {
+    "progress-reminders": {
+        "task": "masterplans.tasks.send_progress_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # History reasons ("Imported from <file name>", a staff member's reason for ending an MoU) have no fixed length.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

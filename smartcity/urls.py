@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("programme/", views.OverviewView.as_view(), name="overview"),
     path("mou/", include("mou.urls")),
+    path("plans/", include("masterplans.urls")),
     path("", include("regencies.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

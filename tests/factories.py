@@ -6,8 +6,11 @@ import io
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from pypdf import PdfWriter
 
+from masterplans.choices import FundingSource, Horizon
+from masterplans.models import Dimension, MasterPlan, Programme
 from mou.models import Cohort, MoU
 from regencies.choices import RegencyKind
 from regencies.models import Province, Regency, RegencyMembership
@@ -92,3 +95,54 @@ def mous_for(regencies, cohort, **kwargs):
     """One MoU per regency, in a single INSERT, for tests that need many."""
     signed_on = datetime.date(cohort.year, 5, 8)
     return MoU.objects.bulk_create([MoU(regency=r, cohort=cohort, signed_on=signed_on, **kwargs) for r in regencies])
+
+
+class MasterPlanFactory(factory.django.DjangoModelFactory):
+    """A draft plan of the MoU's regency, 2019-2023."""
+
+    class Meta:
+        model = MasterPlan
+
+    mou = factory.SubFactory(MoUFactory)
+    regency = factory.SelfAttribute("mou.regency")
+    title = factory.LazyAttribute(lambda o: f"Masterplan Smart City {o.regency.name}")
+    start_year = 2019
+    end_year = 2023
+    version = 1
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    plan = factory.SubFactory(MasterPlanFactory)
+    dimension = factory.LazyFunction(lambda: Dimension.objects.order_by("order").first())
+    name = factory.Sequence(lambda n: f"Program {n}")
+    horizon = Horizon.SHORT
+    start_year = factory.SelfAttribute("plan.start_year")
+    end_year = factory.SelfAttribute("plan.end_year")
+    budget = 1_000_000_000
+    funding_source = FundingSource.APBD
+    agency = "Dinas Komunikasi dan Informatika"
+
+
+def complete_plan(plan, programmes_per_dimension=1):
+    """Give ``plan`` what submission needs: a main document and a programme in every dimension, one a quick win."""
+    plan.main_document.save("plan.pdf", ContentFile(pdf_bytes()), save=True)
+    programmes = [
+        Programme(
+            plan=plan,
+            dimension=dimension,
+            name=f"{dimension.name_en} {n + 1}",
+            horizon=Horizon.QUICK_WIN if index == 0 and n == 0 else Horizon.MEDIUM,
+            is_quick_win=index == 0 and n == 0,
+            start_year=plan.start_year,
+            end_year=plan.end_year,
+            budget=(index + 1) * 1_000_000_000,
+            funding_source=FundingSource.APBD,
+            agency="Diskominfo",
+        )
+        for index, dimension in enumerate(Dimension.objects.order_by("order"))
+        for n in range(programmes_per_dimension)
+    ]
+    return Programme.objects.bulk_create(programmes)

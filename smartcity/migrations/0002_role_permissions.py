@@ -35,7 +35,8 @@ GRANTS = {
 }
 
 
-def grant(apps, schema_editor):
+def grant_permissions(apps, grants):
+    """Give each group its permissions; later migrations that add apps reuse this with their own grants."""
     # Permissions are normally created after all migrations; create them now so they can be granted.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
@@ -43,17 +44,28 @@ def grant(apps, schema_editor):
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for group_name, names in GRANTS.items():
+    for group_name, names in grants.items():
         group = Group.objects.get(name=group_name)
         for name in names:
             app_label, codename = name.split(".")
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
-def revoke(apps, schema_editor):
+def revoke_permissions(apps, grants):
     Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name__in=GRANTS):
-        group.permissions.clear()
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name__in=grants):
+        for name in grants[group.name]:
+            app_label, codename = name.split(".")
+            group.permissions.remove(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+
+
+def grant(apps, schema_editor):
+    grant_permissions(apps, GRANTS)
+
+
+def revoke(apps, schema_editor):
+    revoke_permissions(apps, GRANTS)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,142 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from masterplans.models import Dimension, MasterPlan, PlanAttachment, Programme, ProgressUpdate, SubDimension
+from masterplans.validators import evidence_kind
+from mou.validators import validate_pdf
+
+PDF_INPUT = forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+
+
+class YearInput(forms.NumberInput):
+    def __init__(self):
+        super().__init__(attrs={"min": 2017, "max": 2100, "step": 1})
+
+
+class MasterPlanForm(forms.ModelForm):
+    """A draft's own fields; the period rules live in ``MasterPlan.clean``."""
+
+    main_document = forms.FileField(
+        label=_("Main document (PDF)"),
+        required=False,
+        validators=[validate_pdf],
+        help_text=_("PDF only, at most 20 MB."),
+        widget=PDF_INPUT,
+    )
+
+    class Meta:
+        model = MasterPlan
+        fields = [
+            "title",
+            "start_year",
+            "end_year",
+            "summary",
+            "rpjmd_reference",
+            "renstra_reference",
+            "regulation_number",
+            "main_document",
+            "not_applicable",
+        ]
+        widgets = {
+            "start_year": YearInput(),
+            "end_year": YearInput(),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "not_applicable": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["not_applicable"].queryset = Dimension.objects.all()
+
+
+class SubDimensionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.dimension.name}: {obj.name}"
+
+
+class ProgrammeForm(forms.ModelForm):
+    sub_dimension = SubDimensionChoiceField(
+        label=_("Sub-dimension"), queryset=SubDimension.objects.select_related("dimension"), required=False
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "dimension",
+            "sub_dimension",
+            "name",
+            "description",
+            "horizon",
+            "start_year",
+            "end_year",
+            "budget",
+            "funding_source",
+            "agency",
+            "is_quick_win",
+            "bimtek_stage",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "start_year": YearInput(),
+            "end_year": YearInput(),
+            "budget": forms.NumberInput(attrs={"min": 0, "step": 1}),
+        }
+        error_messages = {"budget": {"invalid": _("Enter the budget in whole rupiah, digits only.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = self.instance.plan
+        for name in ("start_year", "end_year"):
+            self.fields[name].widget.attrs.update(min=plan.start_year, max=plan.end_year)
+        self.fields["budget"].min_value = 0
+
+
+class AttachmentForm(forms.ModelForm):
+    file = forms.FileField(
+        label=_("File (PDF)"), validators=[validate_pdf], help_text=_("PDF only, at most 20 MB."), widget=PDF_INPUT
+    )
+
+    class Meta:
+        model = PlanAttachment
+        fields = ["title", "file"]
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    evidence = forms.FileField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG, at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["physical_percent", "spent", "status", "note", "evidence"]
+        widgets = {
+            "physical_percent": forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}),
+            "spent": forms.NumberInput(attrs={"min": 0, "step": 1}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {"spent": {"invalid": _("Enter the amount in whole rupiah, digits only.")}}
+
+    def clean_evidence(self):
+        upload = self.cleaned_data["evidence"]
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the file already saved
+            upload.name = f"evidence.{evidence_kind(upload)}"
+        return upload
+
+
+class DecisionForm(forms.Form):
+    APPROVE, REVISE = "approve", "revise"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(APPROVE, _("Approve")), (REVISE, _("Request revision"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The regency's officers read this with your decision."),
+        max_length=5000,
+    )

@@ -1,0 +1,130 @@
+"""Emails about master plans, written in Bahasa Indonesia first and English second, whoever's session caused them.
+
+Each function takes ids and reloads rows, so it can run in a Celery worker after the transaction has committed.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from masterplans.choices import PlanAction, PlanStatus
+from masterplans.models import MasterPlan, PlanEvent, ProgressReminder, ProgressUpdate
+from masterplans.schedule import REMIND_DAYS_BEFORE, Quarter
+from regencies.models import RegencyMembership
+
+REVIEWER_ACTIONS = {PlanAction.SUBMITTED}
+OFFICER_ACTIONS = {PlanAction.APPROVED, PlanAction.REVISION_REQUESTED}
+
+
+def portal_url(path):
+    return settings.PORTAL_URL.rstrip("/") + path
+
+
+def bilingual(template, context):
+    """Subject line and body: each in Indonesian, then English."""
+    parts = {}
+    for language in ("id", "en"):
+        with translation.override(language):
+            text = render_to_string(template, context).strip()
+        subject, _, body = text.partition("\n")
+        parts[language] = (subject.strip(), body.strip())
+    subject = f"{parts['id'][0]} / {parts['en'][0]}"
+    return subject, f"{parts['id'][1]}\n\n-----\n\n{parts['en'][1]}\n"
+
+
+def reviewers():
+    permission = Permission.objects.get(content_type__app_label="masterplans", codename="review_masterplan")
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__permissions=permission) | Q(user_permissions=permission), is_active=True)
+        .exclude(email="")
+        .distinct()
+    )
+
+
+def officer_emails(regency_ids):
+    """Email addresses of the active officers of each regency, by regency id."""
+    emails = {}
+    memberships = RegencyMembership.objects.filter(regency_id__in=regency_ids, user__is_active=True).exclude(
+        user__email=""
+    )
+    for regency_id, email in memberships.values_list("regency_id", "user__email"):
+        emails.setdefault(regency_id, []).append(email)
+    return emails
+
+
+def plan_event(event_id):
+    """Send the email a workflow step calls for; returns how many addresses it went to."""
+    event = PlanEvent.objects.select_related("plan__regency", "actor").get(pk=event_id)
+    if event.action in REVIEWER_ACTIONS:
+        recipients = list(reviewers().values_list("email", flat=True))
+    elif event.action in OFFICER_ACTIONS:
+        recipients = officer_emails([event.plan.regency_id]).get(event.plan.regency_id, [])
+    else:
+        return 0
+    if not recipients:
+        return 0
+    context = {"event": event, "plan": event.plan, "url": portal_url(event.plan.get_absolute_url())}
+    subject, body = bilingual("masterplans/email/plan_event.txt", context)
+    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients])
+
+
+def quarter_to_remind(today):
+    """The quarter whose update falls due within ``REMIND_DAYS_BEFORE`` days of ``today``, if any."""
+    quarter = Quarter.containing(today).previous()
+    due = quarter.due()
+    if due.date - datetime.timedelta(days=REMIND_DAYS_BEFORE) <= today <= due.date:
+        return quarter, due
+    return None, None
+
+
+def progress_reminders(today=None):
+    """Remind the officers of every approved plan that still lacks updates for the quarter falling due.
+
+    A ``ProgressReminder`` row is claimed before each email, so a second run (or a second worker) sends nothing
+    again. Returns the number of plans reminded.
+    """
+    today = today or timezone.localdate()
+    quarter, due = quarter_to_remind(today)
+    if quarter is None:
+        return 0
+    reported = ProgressUpdate.objects.filter(
+        programme=OuterRef("programmes"), year=quarter.year, quarter=quarter.quarter
+    )
+    plans = list(
+        MasterPlan.objects.filter(status=PlanStatus.APPROVED, start_year__lte=quarter.year, end_year__gte=quarter.year)
+        .exclude(reminders__year=quarter.year, reminders__quarter=quarter.quarter)
+        .annotate(missing=Count("programmes", filter=~Exists(reported)))
+        .filter(missing__gt=0)
+        .select_related("regency")
+    )
+    emails = officer_emails([plan.regency_id for plan in plans])
+    sent = 0
+    for plan in plans:
+        try:
+            with transaction.atomic():
+                ProgressReminder.objects.create(plan=plan, year=quarter.year, quarter=quarter.quarter)
+        except IntegrityError:
+            continue  # another run took this one
+        recipients = emails.get(plan.regency_id, [])
+        if not recipients:
+            continue
+        context = {
+            "plan": plan,
+            "quarter": quarter,
+            "due": due,
+            "missing": plan.missing,
+            "url": portal_url(reverse("masterplans:plan-progress", kwargs={"pk": plan.pk})),
+        }
+        subject, body = bilingual("masterplans/email/progress_due.txt", context)
+        send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients])
+        sent += 1
+    return sent

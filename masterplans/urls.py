@@ -1,0 +1,29 @@
+from django.urls import path
+
+from masterplans import views
+
+app_name = "masterplans"
+
+urlpatterns = [
+    path("", views.PlanListView.as_view(), name="plan-list"),
+    path("review/", views.ReviewQueueView.as_view(), name="review-queue"),
+    path("my-regency/", views.MyRegencyView.as_view(), name="my-regency"),
+    path("new/<str:code>/", views.PlanCreateView.as_view(), name="plan-create"),
+    path("<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("<int:pk>/edit/", views.PlanUpdateView.as_view(), name="plan-update"),
+    path("<int:pk>/decide/", views.DecisionView.as_view(), name="plan-decide"),
+    path("<int:pk>/step/<slug:step>/", views.TransitionView.as_view(), name="plan-step"),
+    path("<int:pk>/document/", views.PlanDocumentView.as_view(), name="plan-document"),
+    path("<int:pk>/attachments/new/", views.AttachmentCreateView.as_view(), name="attachment-create"),
+    path("<int:pk>/attachments/<int:attachment>/", views.AttachmentDownloadView.as_view(), name="attachment-download"),
+    path("<int:pk>/programmes/new/", views.ProgrammeFormView.as_view(), name="programme-create"),
+    path("<int:pk>/programmes/<int:programme>/edit/", views.ProgrammeFormView.as_view(), name="programme-update"),
+    path("<int:pk>/programmes/<int:programme>/delete/", views.ProgrammeDeleteView.as_view(), name="programme-delete"),
+    path("<int:pk>/progress/", views.ProgressView.as_view(), name="plan-progress"),
+    path(
+        "<int:pk>/programmes/<int:programme>/progress/<int:year>/<int:quarter>/",
+        views.ProgressFormView.as_view(),
+        name="progress-update",
+    ),
+    path("<int:pk>/evidence/<int:update>/", views.EvidenceDownloadView.as_view(), name="evidence-download"),
+]

@@ -1,0 +1,170 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from masterplans import services
+from masterplans.choices import PlanStatus
+from masterplans.models import Dimension, MasterPlan, Programme
+from tests.factories import pdf_bytes
+
+
+def url(name, *args):
+    return reverse(f"masterplans:{name}", args=args)
+
+
+def programme_data(**overrides):
+    data = {
+        "dimension": Dimension.objects.get(code="governance").pk,
+        "name": "Mal Pelayanan Publik Digital",
+        "horizon": "quick_win",
+        "start_year": 2019,
+        "end_year": 2020,
+        "budget": "2500000000",
+        "funding_source": "apbd",
+        "agency": "Dinas Penanaman Modal dan PTSP",
+        "is_quick_win": "on",
+    }
+    return {**data, **overrides}
+
+
+def test_an_officer_drafts_a_plan_in_the_browser(client, officer, muara_enim):
+    client.force_login(officer)
+    page = client.get(url("my-regency"))
+    assert page.status_code == 200
+    assert url("plan-create", "16.03") in page.text
+    response = client.post(
+        url("plan-create", "16.03"),
+        {
+            "title": "Masterplan Smart City Kabupaten Muara Enim",
+            "start_year": "2019",
+            "end_year": "2023",
+            "summary": "Lima tahun pertama.",
+            "main_document": SimpleUploadedFile("plan.pdf", pdf_bytes(), "application/pdf"),
+        },
+    )
+    plan = MasterPlan.objects.get(regency=muara_enim)
+    assert response.status_code == 302
+    assert response.url == plan.get_absolute_url()
+    assert plan.status == PlanStatus.DRAFT
+    assert plan.main_document.name.startswith("masterplans/documents/")
+    detail = client.get(plan.get_absolute_url())
+    assert "Before this plan can be submitted" in detail.text
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("2019", "2022", "5 to 10 whole years"),
+        ("2019", "2029", "5 to 10 whole years"),
+        ("2023", "2019", "cannot come before"),
+        ("dua ribu", "2023", "Enter a whole number"),
+    ],
+)
+def test_a_bad_period_is_refused_with_a_message(client, officer, muara_enim, start, end, message):
+    client.force_login(officer)
+    response = client.post(url("plan-create", "16.03"), {"title": "X", "start_year": start, "end_year": end})
+    assert response.status_code == 200
+    assert message in response.text
+    assert not MasterPlan.objects.exists()
+
+
+def test_a_non_pdf_main_document_is_refused(client, officer, muara_enim):
+    client.force_login(officer)
+    fake = SimpleUploadedFile("plan.pdf", b"MZ this is not a pdf", "application/pdf")
+    response = client.post(
+        url("plan-create", "16.03"), {"title": "X", "start_year": "2019", "end_year": "2023", "main_document": fake}
+    )
+    assert "not a PDF" in response.text
+    assert not MasterPlan.objects.exists()
+
+
+def test_officers_add_edit_and_remove_programmes(client, officer, draft):
+    client.force_login(officer)
+    response = client.post(url("programme-create", draft.pk), programme_data())
+    assert response.status_code == 302
+    programme = draft.programmes.get()
+    assert programme.budget == 2_500_000_000
+    client.post(url("programme-update", draft.pk, programme.pk), programme_data(name="MPP Digital"))
+    programme.refresh_from_db()
+    assert programme.name == "MPP Digital"
+    assert programme.history.count() == 2
+    page = client.get(draft.get_absolute_url())
+    assert "MPP Digital" in page.text
+    assert "Rp2.500.000.000" in page.text
+    client.post(url("programme-delete", draft.pk, programme.pk))
+    assert not draft.programmes.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"start_year": "2018"}, "start_year", "outside the plan's period"),
+        ({"end_year": "2024"}, "end_year", "outside the plan's period"),
+        ({"budget": "-5"}, "budget", "greater than or equal to 0"),
+        ({"budget": "satu miliar"}, "budget", "whole rupiah"),
+        ({"budget": "1.5"}, "budget", "whole rupiah"),
+        ({"sub_dimension": "economy"}, "sub_dimension", "another dimension"),
+    ],
+)
+def test_bad_programme_input_is_refused_with_a_message(client, officer, draft, overrides, field, message):
+    if overrides.get("sub_dimension") == "economy":
+        overrides = {"sub_dimension": Dimension.objects.get(code="economy").sub_dimensions.first().pk}
+    client.force_login(officer)
+    response = client.post(url("programme-create", draft.pk), programme_data(**overrides))
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not Programme.objects.exists()
+
+
+def test_officers_submit_and_the_plan_becomes_read_only(client, officer, complete_draft):
+    client.force_login(officer)
+    response = client.post(url("plan-step", complete_draft.pk, "submit"), follow=True)
+    assert "submitted for review" in response.text
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == PlanStatus.SUBMITTED
+    refused = client.post(url("programme-create", complete_draft.pk), programme_data(), follow=True)
+    assert "cannot be changed" in refused.text
+    assert complete_draft.programmes.count() == 6
+
+
+def test_submitting_an_incomplete_plan_shows_what_is_missing(client, officer, draft):
+    client.force_login(officer)
+    response = client.post(url("plan-step", draft.pk, "submit"), follow=True)
+    assert "Upload the main document" in response.text
+    draft.refresh_from_db()
+    assert draft.status == PlanStatus.DRAFT
+
+
+def test_reviewers_take_up_and_approve_from_the_queue(client, officer, reviewer, complete_draft):
+    services.submit(complete_draft.pk, officer)
+    client.force_login(reviewer)
+    queue = client.get(url("review-queue"))
+    assert complete_draft.title in queue.text
+    client.post(url("plan-step", complete_draft.pk, "take-up"))
+    missing_comment = client.post(url("plan-decide", complete_draft.pk), {"decision": "approve", "comment": ""})
+    assert missing_comment.status_code == 400
+    assert "This field is required" in missing_comment.text
+    response = client.post(url("plan-decide", complete_draft.pk), {"decision": "approve", "comment": "Bagus."})
+    assert response.status_code == 302
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == PlanStatus.APPROVED
+    assert complete_draft.title not in client.get(url("review-queue")).text
+
+
+def test_a_second_decision_on_a_decided_plan_is_refused(client, reviewer, approved):
+    client.force_login(reviewer)
+    response = client.post(url("plan-decide", approved.pk), {"decision": "revise", "comment": "Ubah."}, follow=True)
+    assert "This plan is approved, so this cannot be done now." in response.text
+    approved.refresh_from_db()
+    assert approved.status == PlanStatus.APPROVED
+
+
+def test_unknown_queue_filters_answer_400(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get(url("review-queue"), {"provnce": "16"}).status_code == 400
+    assert client.get(url("review-queue"), {"cohort": "1999"}).status_code == 400
+
+
+def test_the_queue_is_for_reviewers(client, officer):
+    client.force_login(officer)
+    assert client.get(url("review-queue")).status_code == 403
