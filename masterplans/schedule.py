@@ -18,8 +18,8 @@ REMIND_DAYS_BEFORE = 7
 OFFICIAL_CALENDAR = "official"
 WEEKENDS_ONLY = "weekends"
 RULE_LABELS = {
-    OFFICIAL_CALENDAR: _("weekends and the official holiday calendar (SKB 3 Menteri) of %(year)s"),
-    WEEKENDS_ONLY: _("weekends only: no official holiday calendar for %(year)s"),
+    OFFICIAL_CALENDAR: _("moved past weekends and the official holidays and cuti bersama of %(year)s (SKB 3 Menteri)"),
+    WEEKENDS_ONLY: _("moved past weekends only: no official holiday calendar for %(year)s"),
 }
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -332,9 +333,9 @@ class TransitionView(PlanMixin, View):
     """A workflow step without input (submit, take up, start a new version), as a POST from the plan page."""
 
     steps = {
-        "submit": (services.submit, _("The plan was submitted for review.")),
-        "take-up": (services.take_up, _("You took up this plan for review.")),
-        "new-version": (services.start_new_version, _("A new version was started as a copy of this plan.")),
+        "submit": (services.submit, gettext_lazy("The plan was submitted for review.")),
+        "take-up": (services.take_up, gettext_lazy("You took up this plan for review.")),
+        "new-version": (services.start_new_version, gettext_lazy("A new version was started as a copy of this plan.")),
     }
 
     def post(self, request, pk, step):

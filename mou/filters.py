@@ -6,8 +6,19 @@ from django.utils.translation import gettext_lazy as _
 from mou.choices import MoUStatus
 from mou.forms import DateInput
 from mou.models import Cohort, MoU
-from regencies.filters import StrictFilterSet
-from regencies.models import Province
+from regencies.filters import StrictFilterSet, province_filter
+
+
+def cohort_filter(field_name="cohort"):
+    """Filter by cohort year; a year with no cohort is refused."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Cohort"),
+        field_name=field_name,
+        queryset=Cohort.objects.all(),
+        to_field_name="year",
+        empty_label=_("All cohorts"),
+        error_messages={"invalid_choice": _("Unknown cohort: %(value)s.")},
+    )
 
 
 class MoUFilterSet(StrictFilterSet):
@@ -16,21 +27,8 @@ class MoUFilterSet(StrictFilterSet):
         method="search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Regency, code, number or signatory")}),
     )
-    cohort = django_filters.ModelChoiceFilter(
-        label=_("Cohort"),
-        queryset=Cohort.objects.all(),
-        to_field_name="year",
-        empty_label=_("All cohorts"),
-        error_messages={"invalid_choice": _("Unknown cohort: %(value)s.")},
-    )
-    province = django_filters.ModelChoiceFilter(
-        label=_("Province"),
-        field_name="regency__province",
-        queryset=Province.objects.all(),
-        to_field_name="code",
-        empty_label=_("All provinces"),
-        error_messages={"invalid_choice": _("Unknown province code: %(value)s.")},
-    )
+    cohort = cohort_filter()
+    province = province_filter("regency__province")
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=MoUStatus.choices,

@@ -31,17 +31,23 @@ class StrictFilterSet(django_filters.FilterSet):
         return valid and not unknown
 
 
-class RegencyFilterSet(StrictFilterSet):
-    q = django_filters.CharFilter(
-        label=_("Name or code"), method="search", widget=forms.TextInput(attrs={"type": "search"})
-    )
-    province = django_filters.ModelChoiceFilter(
+def province_filter(field_name="province"):
+    """The province filter every list shares: a two-digit Kemendagri code, anything else is refused."""
+    return django_filters.ModelChoiceFilter(
         label=_("Province"),
+        field_name=field_name,
         queryset=Province.objects.all(),
         to_field_name="code",
         empty_label=_("All provinces"),
         error_messages={"invalid_choice": _("Unknown province code: %(value)s.")},
     )
+
+
+class RegencyFilterSet(StrictFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Name or code"), method="search", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    province = province_filter()
     kind = django_filters.ChoiceFilter(
         label=_("Kind"),
         choices=RegencyKind.choices,

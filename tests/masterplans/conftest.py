@@ -41,7 +41,9 @@ def other_officer(programme):
 @pytest.fixture
 def draft(officer, muara_enim):
     """Muara Enim's first draft, 2019-2023, made by its officer."""
-    plan = MasterPlan(regency=muara_enim, title="Masterplan Smart City Muara Enim 2019-2023", start_year=2019, end_year=2023)
+    plan = MasterPlan(
+        regency=muara_enim, title="Masterplan Smart City Muara Enim 2019-2023", start_year=2019, end_year=2023
+    )
     return services.create_draft(officer, plan)
 
 

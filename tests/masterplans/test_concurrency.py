@@ -6,6 +6,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import translation
 
 from masterplans import services
 from masterplans.choices import PlanAction, PlanStatus
@@ -13,7 +14,7 @@ from masterplans.models import MasterPlan, PlanEvent
 from smartcity import roles
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_two_concurrent_approvals_exactly_one_succeeds(complete_draft, officer, reviewer):
@@ -28,7 +29,8 @@ def test_two_concurrent_approvals_exactly_one_succeeds(complete_draft, officer, 
     def decide(user, comment):
         try:
             started.wait()
-            services.approve(complete_draft.pk, user, comment)
+            with translation.override("en"):  # the active language is per thread
+                services.approve(complete_draft.pk, user, comment)
             outcomes.append("approved")
         except ValidationError as exc:
             outcomes.append(" ".join(exc.messages))

@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from masterplans import services
 from masterplans.choices import PlanStatus
@@ -168,3 +169,13 @@ def test_unknown_queue_filters_answer_400(client, reviewer):
 def test_the_queue_is_for_reviewers(client, officer):
     client.force_login(officer)
     assert client.get(url("review-queue")).status_code == 403
+
+
+def test_the_plan_page_speaks_indonesian_by_default(client, officer, draft):
+    client.cookies.pop("django_language")
+    client.force_login(officer)
+    with translation.override("id"):
+        page = client.get(draft.get_absolute_url())
+    assert "Ajukan untuk ditinjau" in page.text
+    assert "Unggah dokumen utama (PDF)." in page.text
+    assert "Draf" in page.text

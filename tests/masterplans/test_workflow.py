@@ -8,7 +8,9 @@ from tests.factories import ProgrammeFactory
 
 
 def actions(plan):
-    return list(PlanEvent.objects.filter(plan=plan).values_list("action", "from_status", "to_status", "actor__username"))
+    return list(
+        PlanEvent.objects.filter(plan=plan).values_list("action", "from_status", "to_status", "actor__username")
+    )
 
 
 def test_the_whole_workflow_from_draft_to_approval(complete_draft, officer, reviewer):
@@ -29,7 +31,10 @@ def test_the_whole_workflow_from_draft_to_approval(complete_draft, officer, revi
         (PlanAction.TAKEN_UP, PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW, "reviewer"),
         (PlanAction.APPROVED, PlanStatus.IN_REVIEW, PlanStatus.APPROVED, "reviewer"),
     ]
-    assert PlanEvent.objects.get(plan=plan, action=PlanAction.REVISION_REQUESTED).comment == "Tambahkan anggaran per tahun."
+    assert (
+        PlanEvent.objects.get(plan=plan, action=PlanAction.REVISION_REQUESTED).comment
+        == "Tambahkan anggaran per tahun."
+    )
     assert plan.history.count() >= 6  # every status change is in the audit history too
 
 

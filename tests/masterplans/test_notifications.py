@@ -1,0 +1,74 @@
+import datetime
+
+import pytest
+from django.core import mail
+
+from masterplans import services
+from masterplans.models import ProgressReminder, ProgressUpdate
+from masterplans.notifications import progress_reminders, quarter_to_remind
+from masterplans.schedule import Quarter
+from smartcity.celery import app
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process():
+    """Run the email tasks here, so their mail lands in Django's test outbox (a worker would send it elsewhere)."""
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+def test_reviewers_hear_of_a_submission(complete_draft, officer, reviewer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(complete_draft.pk, officer)
+    (message,) = mail.outbox
+    assert message.to == [reviewer.email]
+    assert "Muara Enim" in message.subject
+    assert "diajukan" in message.subject  # Indonesian first, then English
+    assert message.body.index("mengajukan") < message.body.index("submitted")
+    assert f"/plans/{complete_draft.pk}/" in message.body
+
+
+def test_officers_hear_of_a_decision_with_the_comment(
+    complete_draft, officer, reviewer, django_capture_on_commit_callbacks
+):
+    services.submit(complete_draft.pk, officer)
+    services.take_up(complete_draft.pk, reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_revision(complete_draft.pk, reviewer, "Lengkapi anggaran 2021.")
+    (message,) = mail.outbox
+    assert message.to == [officer.email]
+    assert "Lengkapi anggaran 2021." in message.body
+
+
+def test_nothing_is_sent_before_the_transaction_commits(complete_draft, officer, reviewer):
+    services.submit(complete_draft.pk, officer)  # the test's transaction never commits
+    assert mail.outbox == []
+
+
+def test_the_reminder_window_opens_a_week_before_the_due_date():
+    assert quarter_to_remind(datetime.date(2026, 10, 7)) == (None, None)
+    quarter, due = quarter_to_remind(datetime.date(2026, 10, 8))
+    assert (quarter, due.date) == (Quarter(2026, 3), datetime.date(2026, 10, 15))
+    assert quarter_to_remind(datetime.date(2026, 10, 16)) == (None, None)
+
+
+def test_officers_are_reminded_once_of_missing_updates(approved, officer):
+    today = datetime.date(2023, 10, 10)  # Q3 2023 is due on 16 October 2023 (15 October is a Sunday)
+    assert progress_reminders(today) == 1
+    (message,) = mail.outbox
+    assert message.to == [officer.email]
+    assert "6" in message.body and "2023 Q3" in message.body
+    assert progress_reminders(today) == 0  # safe to run twice
+    assert len(mail.outbox) == 1
+    assert ProgressReminder.objects.get().quarter == 3
+
+
+def test_no_reminder_when_every_programme_has_reported(approved, officer):
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(programme=p, year=2023, quarter=3, physical_percent=50, spent=0, status="on_track")
+        for p in approved.programmes.all()
+    )
+    assert progress_reminders(datetime.date(2023, 10, 10)) == 0
+    assert mail.outbox == []

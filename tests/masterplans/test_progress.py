@@ -1,0 +1,164 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from masterplans import services
+from masterplans.models import MasterPlan, ProgressUpdate
+from masterplans.progress import reportable_quarters, rollup
+from masterplans.schedule import Quarter
+from tests.factories import complete_plan, pdf_bytes
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def progress_url(plan, programme, year=2023, quarter=4):
+    return reverse("masterplans:progress-update", args=[plan.pk, programme.pk, year, quarter])
+
+
+def report(programme, percent, spent, year=2023, quarter=4, status="on_track"):
+    return ProgressUpdate.objects.create(
+        programme=programme, year=year, quarter=quarter, physical_percent=percent, spent=spent, status=status
+    )
+
+
+def test_the_roll_up_is_budget_weighted_and_ignores_programmes_without_an_update(approved):
+    first, second, third, *rest = approved.programmes.order_by("budget")  # budgets 1, 2, 3, ... billion
+    report(first, 100, 1_000_000_000)
+    report(third, 20, 300_000_000)
+    figures = rollup(approved, Quarter(2023, 4), approved.programmes.count())
+    # (100% x 1 + 20% x 3) / (1 + 3) = 40%; money: 1.3 of 4 billion = 32.5%.
+    assert figures["physical"] == Decimal("40.0")
+    assert figures["financial"] == Decimal("32.5")
+    assert (figures["reported"], figures["missing"]) == (2, 4)
+
+
+def test_a_quarter_with_no_update_has_no_progress_figure_rather_than_zero(approved):
+    figures = rollup(approved, Quarter(2023, 4), 6)
+    assert figures["physical"] is None
+    assert figures["financial"] is None
+    assert figures["missing"] == 6
+
+
+def test_the_progress_page_shows_missing_programmes_and_the_due_date(client, officer, approved):
+    programme = approved.programmes.first()
+    report(programme, 50, 10)
+    client.force_login(officer)
+    page = client.get(reverse("masterplans:plan-progress", args=[approved.pk]), {"quarter": "2023 Q4"})
+    assert page.status_code == 200
+    assert page.text.count("Missing: no update for this quarter") == 5
+    assert "1 programmes reported, 5 missing" in page.text
+    assert "15 January 2024" in page.text  # Q4 2023 + 15 days, a Monday; no official 2024 calendar
+    assert "weekends only" in page.text
+
+
+def test_an_unknown_quarter_answers_400(client, officer, approved):
+    client.force_login(officer)
+    page = client.get(reverse("masterplans:plan-progress", args=[approved.pk]), {"quarter": "2031 Q1"})
+    assert page.status_code == 400
+
+
+def test_the_reportable_quarters_stop_at_today_and_at_the_end_of_the_period(approved):
+    quarters = reportable_quarters(approved, today=datetime.date(2026, 11, 27))
+    assert (quarters[0], quarters[-1], len(quarters)) == (Quarter(2023, 4), Quarter(2019, 1), 20)
+    approved.end_year = 2028
+    assert reportable_quarters(approved, today=datetime.date(2026, 11, 27))[0] == Quarter(2026, 4)
+
+
+def test_an_officer_reports_a_quarter_and_a_correction_keeps_the_history(client, officer, approved):
+    programme = approved.programmes.first()
+    client.force_login(officer)
+    data = {"physical_percent": "35.5", "spent": "250000000", "status": "on_track", "note": "Tahap 1 selesai."}
+    data["evidence"] = SimpleUploadedFile("foto.png", PNG, "image/png")
+    response = client.post(progress_url(approved, programme), data)
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get(programme=programme, year=2023, quarter=4)
+    assert update.physical_percent == Decimal("35.5")
+    assert update.evidence.name.endswith(".png")
+    assert update.reported_by == officer
+
+    client.post(progress_url(approved, programme), {**data, "physical_percent": "40", "evidence": ""})
+    update.refresh_from_db()
+    assert update.physical_percent == Decimal("40")
+    assert ProgressUpdate.objects.filter(programme=programme).count() == 1  # one update per programme per quarter
+    assert [h.physical_percent for h in update.history.order_by("history_date")] == [Decimal("35.5"), Decimal("40")]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"physical_percent": "100.5"}, "physical_percent", "less than or equal to 100"),
+        ({"physical_percent": "-1"}, "physical_percent", "greater than or equal to 0"),
+        ({"physical_percent": "separuh"}, "physical_percent", "Enter a number"),
+        ({"spent": "-10"}, "spent", "greater than or equal to 0"),
+        ({"spent": "Rp 5 juta"}, "spent", "whole rupiah"),
+        ({"status": "lost"}, "status", "not one of the available choices"),
+    ],
+)
+def test_bad_progress_input_is_refused_with_a_message(client, officer, approved, overrides, field, message):
+    client.force_login(officer)
+    data = {"physical_percent": "10", "spent": "0", "status": "on_track", **overrides}
+    response = client.post(progress_url(approved, approved.programmes.first()), data)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bukti.pdf", b"%PDF-1.4 broken", "damaged"),
+        ("bukti.exe", b"MZ\x90\x00", "PDF document or a PNG or JPEG photo"),
+    ],
+)
+def test_bad_evidence_is_refused(client, officer, approved, name, content, message):
+    client.force_login(officer)
+    data = {"physical_percent": "10", "spent": "0", "status": "on_track"}
+    data["evidence"] = SimpleUploadedFile(name, content)
+    response = client.post(progress_url(approved, approved.programmes.first()), data)
+    assert message in " ".join(response.context["form"].errors["evidence"])
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_pdf_is_accepted_as_evidence(client, officer, approved):
+    client.force_login(officer)
+    data = {"physical_percent": "10", "spent": "0", "status": "on_track"}
+    data["evidence"] = SimpleUploadedFile("bukti.pdf", pdf_bytes())
+    client.post(progress_url(approved, approved.programmes.first()), data)
+    assert ProgressUpdate.objects.get().evidence.name.endswith(".pdf")
+
+
+def test_progress_for_a_future_quarter_or_outside_the_period_is_refused(client, officer, reviewer, muara_enim):
+    plan = services.create_draft(
+        officer, MasterPlan(regency=muara_enim, title="2024-2028", start_year=2024, end_year=2028)
+    )
+    complete_plan(plan)
+    services.submit(plan.pk, officer)
+    services.take_up(plan.pk, reviewer)
+    services.approve(plan.pk, reviewer, "OK")
+    programme = plan.programmes.first()
+    client.force_login(officer)
+    data = {"physical_percent": "10", "spent": "0", "status": "on_track"}
+    future = client.post(progress_url(plan, programme, 2027, 1), data)
+    assert "has not started yet" in " ".join(future.context["form"].non_field_errors())
+    outside = client.post(progress_url(plan, programme, 2023, 4), data)
+    assert "outside the plan's period" in " ".join(outside.context["form"].non_field_errors())
+    assert client.get(progress_url(plan, programme, 2026, 5)).status_code == 404
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_progress_is_reported_on_approved_plans_only(client, officer, complete_draft):
+    client.force_login(officer)
+    data = {"physical_percent": "10", "spent": "0", "status": "on_track"}
+    response = client.post(progress_url(complete_draft, complete_draft.programmes.first()), data, follow=True)
+    assert "approved plan only" in response.text
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_reviewers_see_progress_but_do_not_report_it(client, reviewer, approved):
+    client.force_login(reviewer)
+    assert client.get(reverse("masterplans:plan-progress", args=[approved.pk])).status_code == 200
+    data = {"physical_percent": "10", "spent": "0", "status": "on_track"}
+    assert client.post(progress_url(approved, approved.programmes.first()), data).status_code == 403

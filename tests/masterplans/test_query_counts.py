@@ -1,0 +1,94 @@
+"""Pages run a fixed number of SQL queries whatever the size of the plan or the queue (two sizes each)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from masterplans.choices import PlanStatus
+from masterplans.models import MasterPlan, ProgressUpdate
+from mou.models import Cohort
+from regencies.models import Regency
+from tests.factories import complete_plan, mous_for
+
+
+@pytest.fixture(params=[1, 14], ids=["6-programmes", "84-programmes"])
+def big_plan(request, complete_draft):
+    """A plan with 6 or 84 programmes (one or 14 per dimension) and a progress update for each."""
+    complete_draft.programmes.all().delete()
+    programmes = complete_plan(complete_draft, programmes_per_dimension=request.param)
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(programme=p, year=2023, quarter=4, physical_percent=50, spent=1, status="on_track")
+        for p in programmes
+    )
+    complete_draft.attachments.create(title="Peta", file="masterplans/attachments/peta.pdf")
+    return complete_draft
+
+
+@pytest.fixture(params=[2, 30])
+def queue(request, programme):
+    """``request.param`` submitted plans of as many regencies."""
+    cohort = Cohort.objects.get(year=2019)
+    regencies = Regency.objects.exclude(code="16.03").order_by("code")[: request.param]
+    mous = mous_for(regencies, cohort)
+    now = timezone.now()
+    MasterPlan.objects.bulk_create(
+        MasterPlan(
+            regency_id=mou.regency_id,
+            mou=mou,
+            title=f"Masterplan {n}",
+            start_year=2020,
+            end_year=2024,
+            status=PlanStatus.SUBMITTED,
+            submitted_at=now - datetime.timedelta(days=n),
+        )
+        for n, mou in enumerate(mous)
+    )
+    return request.param
+
+
+def test_the_review_page_of_a_plan_runs_a_fixed_number_of_queries(
+    client, reviewer, big_plan, django_assert_num_queries
+):
+    client.force_login(reviewer)
+    with django_assert_num_queries(15):
+        response = client.get(reverse("masterplans:plan-detail", args=[big_plan.pk]))
+    assert len(response.context["groups"]) == 6
+
+
+def test_the_officers_plan_page_runs_a_fixed_number_of_queries(client, officer, big_plan, django_assert_num_queries):
+    client.force_login(officer)
+    with django_assert_num_queries(15):
+        response = client.get(reverse("masterplans:plan-detail", args=[big_plan.pk]))
+    assert response.context["problems"] == []
+
+
+def test_the_progress_page_runs_a_fixed_number_of_queries(client, officer, big_plan, django_assert_num_queries):
+    MasterPlan.objects.filter(pk=big_plan.pk).update(status=PlanStatus.APPROVED)
+    client.force_login(officer)
+    with django_assert_num_queries(11):
+        response = client.get(reverse("masterplans:plan-progress", args=[big_plan.pk]), {"quarter": "2023 Q4"})
+    assert response.context["rollup"]["missing"] == 0
+
+
+def test_the_review_queue_runs_a_fixed_number_of_queries(client, reviewer, queue, django_assert_num_queries):
+    client.force_login(reviewer)
+    with django_assert_num_queries(11):
+        response = client.get(reverse("masterplans:review-queue"), {"cohort": "2019"})
+    plans = list(response.context["plans"])
+    assert len(plans) == queue
+    assert plans[0].age_days == queue - 1  # oldest first
+
+
+def test_the_plan_list_runs_a_fixed_number_of_queries(client, reviewer, queue, django_assert_num_queries):
+    client.force_login(reviewer)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("masterplans:plan-list"))
+    assert response.context["paginator"].count == queue
+
+
+def test_my_regency_runs_a_fixed_number_of_queries(client, officer, big_plan, django_assert_num_queries):
+    client.force_login(officer)
+    with django_assert_num_queries(11):
+        assert client.get(reverse("masterplans:my-regency")).status_code == 200
