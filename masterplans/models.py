@@ -298,6 +298,10 @@ class Programme(models.Model):
     def __str__(self):
         return self.name
 
+    def runs_in(self, year):
+        """Whether the programme is planned to run in ``year`` (and so owes a progress update for its quarters)."""
+        return self.start_year <= year <= self.end_year
+
     @property
     def counts_as_quick_win(self):
         return self.is_quick_win or self.horizon == Horizon.QUICK_WIN

@@ -102,7 +102,13 @@ def progress_reminders(today=None):
     plans = list(
         MasterPlan.objects.filter(status=PlanStatus.APPROVED, start_year__lte=quarter.year, end_year__gte=quarter.year)
         .exclude(reminders__year=quarter.year, reminders__quarter=quarter.quarter)
-        .annotate(missing=Count("programmes", filter=~Exists(reported)))
+        .annotate(
+            missing=Count(
+                "programmes",
+                filter=~Exists(reported)
+                & Q(programmes__start_year__lte=quarter.year, programmes__end_year__gte=quarter.year),
+            )
+        )
         .filter(missing__gt=0)
         .select_related("regency")
     )

@@ -20,11 +20,17 @@ def reportable_quarters(plan, today=None):
     return quarters
 
 
-def rollup(plan, quarter, programme_count):
+def default_quarter(quarters, today=None):
+    """The quarter a progress page opens on: the latest that has ended (its update is due or overdue)."""
+    today = today or timezone.localdate()
+    return next((quarter for quarter in quarters if quarter.end < today), quarters[0])
+
+
+def rollup(plan, quarter):
     """The plan's progress in ``quarter``, in one SQL aggregate.
 
     Physical progress is the budget-weighted mean of the programmes that reported; financial progress is their
-    money spent over their budget. Programmes without an update count as missing, never as zero.
+    money spent over their budget. Programmes without an update are left out, never counted as zero.
     """
     weighted = ExpressionWrapper(
         F("physical_percent") * F("programme__budget"), output_field=DecimalField(max_digits=30, decimal_places=2)
@@ -38,7 +44,6 @@ def rollup(plan, quarter, programme_count):
     budget = figures["budget"] or 0
     return {
         "reported": figures["reported"],
-        "missing": programme_count - figures["reported"],
         "physical": (Decimal(figures["weighted"]) / budget).quantize(Decimal("0.1")) if budget else None,
         "financial": (Decimal(figures["spent"]) * 100 / budget).quantize(Decimal("0.1")) if budget else None,
         "spent": figures["spent"] or 0,

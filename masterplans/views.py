@@ -30,7 +30,7 @@ from masterplans.models import (
     ProgressUpdate,
     officer_regency_ids,
 )
-from masterplans.progress import reportable_quarters, rollup
+from masterplans.progress import default_quarter, reportable_quarters, rollup
 from masterplans.schedule import Quarter
 from mou.choices import MoUStatus
 from mou.models import MoU
@@ -397,7 +397,7 @@ class ProgressView(PlanMixin, TemplateView):
                 return self.render_to_response(self.get_context_data(bad_quarter=wanted), status=400)
             self.quarter = matches[0]
         else:
-            self.quarter = self.quarters[0]
+            self.quarter = default_quarter(self.quarters)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -416,7 +416,12 @@ class ProgressView(PlanMixin, TemplateView):
             by_programme = {update.programme_id: update for update in updates}
             for programme in programmes:
                 programme.update = by_programme.get(programme.pk)
-            context.update(due=quarter.due(), rollup=rollup(plan, quarter, len(programmes)))
+                programme.expected = programme.runs_in(quarter.year)
+            context.update(
+                due=quarter.due(),
+                rollup=rollup(plan, quarter),
+                missing=sum(1 for p in programmes if p.expected and not p.update),
+            )
         return context
 
 

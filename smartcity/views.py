@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import connections
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -7,6 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from masterplans.choices import PlanStatus
+from masterplans.models import MasterPlan
 from mou.models import MoU
 from regencies.models import Province, Regency
 from smartcity.celery import app as celery_app
@@ -22,6 +25,9 @@ class HomeView(TemplateView):
             province_count=Province.objects.active().count(),
             regency_count=Regency.objects.active().count(),
             members=MoU.objects.member_counts(timezone.localdate()),
+            approved_plans=MasterPlan.objects.filter(status=PlanStatus.APPROVED).aggregate(
+                real=Count("pk", filter=Q(is_demo=False)), demo=Count("pk", filter=Q(is_demo=True))
+            ),
             **kwargs,
         )
 

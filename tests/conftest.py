@@ -22,9 +22,10 @@ def programme(register):
 
 
 @pytest.fixture
-def demo(programme, settings):
-    """The demo dataset on top of the real records, as make run loads it."""
+def demo(programme, settings, tmp_path):
+    """The demo dataset on top of the real records, as make run loads it (its plans' PDFs in a temporary folder)."""
     settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("seed_demo", stdout=io.StringIO())
 
 

@@ -65,6 +65,11 @@ def test_officers_are_reminded_once_of_missing_updates(approved, officer):
     assert ProgressReminder.objects.get().quarter == 3
 
 
+def test_programmes_not_running_that_year_need_no_reminder(approved, officer):
+    approved.programmes.update(start_year=2019, end_year=2022)
+    assert progress_reminders(datetime.date(2023, 10, 10)) == 0
+
+
 def test_no_reminder_when_every_programme_has_reported(approved, officer):
     ProgressUpdate.objects.bulk_create(
         ProgressUpdate(programme=p, year=2023, quarter=3, physical_percent=50, spent=0, status="on_track")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from masterplans import services
 from masterplans.models import MasterPlan, ProgressUpdate
-from masterplans.progress import reportable_quarters, rollup
+from masterplans.progress import default_quarter, reportable_quarters, rollup
 from masterplans.schedule import Quarter
 from tests.factories import complete_plan, pdf_bytes
 
@@ -28,18 +28,18 @@ def test_the_roll_up_is_budget_weighted_and_ignores_programmes_without_an_update
     first, second, third, *rest = approved.programmes.order_by("budget")  # budgets 1, 2, 3, ... billion
     report(first, 100, 1_000_000_000)
     report(third, 20, 300_000_000)
-    figures = rollup(approved, Quarter(2023, 4), approved.programmes.count())
+    figures = rollup(approved, Quarter(2023, 4))
     # (100% x 1 + 20% x 3) / (1 + 3) = 40%; money: 1.3 of 4 billion = 32.5%.
     assert figures["physical"] == Decimal("40.0")
     assert figures["financial"] == Decimal("32.5")
-    assert (figures["reported"], figures["missing"]) == (2, 4)
+    assert figures["reported"] == 2
 
 
 def test_a_quarter_with_no_update_has_no_progress_figure_rather_than_zero(approved):
-    figures = rollup(approved, Quarter(2023, 4), 6)
+    figures = rollup(approved, Quarter(2023, 4))
     assert figures["physical"] is None
     assert figures["financial"] is None
-    assert figures["missing"] == 6
+    assert figures["reported"] == 0
 
 
 def test_the_progress_page_shows_missing_programmes_and_the_due_date(client, officer, approved):
@@ -50,8 +50,23 @@ def test_the_progress_page_shows_missing_programmes_and_the_due_date(client, off
     assert page.status_code == 200
     assert page.text.count("Missing: no update for this quarter") == 5
     assert "1 programmes reported, 5 missing" in page.text
+    assert page.context["missing"] == 5
     assert "15 January 2024" in page.text  # Q4 2023 + 15 days, a Monday; no official 2024 calendar
     assert "weekends only" in page.text
+
+
+def test_programmes_not_running_in_that_year_are_not_missing(client, officer, approved):
+    approved.programmes.filter(dimension__code="environment").update(start_year=2022)
+    client.force_login(officer)
+    page = client.get(reverse("masterplans:plan-progress", args=[approved.pk]), {"quarter": "2021 Q2"})
+    assert page.context["missing"] == 5
+    assert "Not planned to run in this year" in page.text
+
+
+def test_the_progress_page_opens_on_the_latest_quarter_that_has_ended():
+    quarters = [Quarter(2026, 4), Quarter(2026, 3)]
+    assert default_quarter(quarters, today=datetime.date(2026, 11, 27)) == Quarter(2026, 3)
+    assert default_quarter([Quarter(2026, 4)], today=datetime.date(2026, 11, 27)) == Quarter(2026, 4)
 
 
 def test_an_unknown_quarter_answers_400(client, officer, approved):

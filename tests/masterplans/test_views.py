@@ -179,3 +179,9 @@ def test_the_plan_page_speaks_indonesian_by_default(client, officer, draft):
     assert "Ajukan untuk ditinjau" in page.text
     assert "Unggah dokumen utama (PDF)." in page.text
     assert "Draf" in page.text
+
+
+def test_the_home_page_counts_approved_plans(client, approved):
+    page = client.get(reverse("home"))
+    assert page.context["approved_plans"] == {"real": 1, "demo": 0}
+    assert "approved master plans" in page.text
