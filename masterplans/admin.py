@@ -48,6 +48,9 @@ class PlanEventInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
 
 @admin.register(MasterPlan)
 class MasterPlanAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
@@ -55,6 +58,7 @@ class MasterPlanAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_filter = ["status", "is_demo", "mou__cohort"]
     list_select_related = ["regency"]
     search_fields = ["title", "regency__name", "regency__code"]
+    exclude = ["main_document"]  # files are served only by the portal's access-checked views
     inlines = [PlanEventInline]
 
 
@@ -72,3 +76,4 @@ class ProgressUpdateAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_filter = ["status", "year", "quarter"]
     list_select_related = ["programme"]
     search_fields = ["programme__name"]
+    exclude = ["evidence"]

@@ -32,22 +32,26 @@ MAX_PLAN_YEARS = 10
 LAST_YEAR = 2100
 
 
-def private_file_path(folder, filename):
+EVIDENCE_SUFFIXES = {".pdf", ".png", ".jpg"}
+MAX_RUPIAH = 10**15  # Rp1.000 triliun: far above any programme, far below what the database sums safely
+
+
+def private_file_path(folder, suffix):
     """Uploads get a random name under ``folder``; they are served only through views that check access."""
-    suffix = PurePath(filename).suffix.lower() or ".pdf"
     return f"masterplans/{folder}/{uuid.uuid4().hex}{suffix}"
 
 
 def plan_document_path(instance, filename):
-    return private_file_path("documents", filename)
+    return private_file_path("documents", ".pdf")  # the content was checked to be a PDF, whatever its name
 
 
 def attachment_path(instance, filename):
-    return private_file_path("attachments", filename)
+    return private_file_path("attachments", ".pdf")
 
 
 def evidence_path(instance, filename):
-    return private_file_path("evidence", filename)
+    suffix = PurePath(filename).suffix.lower()
+    return private_file_path("evidence", suffix if suffix in EVIDENCE_SUFFIXES else ".bin")
 
 
 class BilingualName(models.Model):
@@ -241,6 +245,8 @@ class PlanAttachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -268,7 +274,9 @@ class Programme(models.Model):
     horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices)
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
-    budget = models.PositiveBigIntegerField(_("estimated budget (Rp)"), help_text=_("Whole rupiah."))
+    budget = models.PositiveBigIntegerField(
+        _("estimated budget (Rp)"), validators=[MaxValueValidator(MAX_RUPIAH)], help_text=_("Whole rupiah.")
+    )
     funding_source = models.CharField(_("funding source"), max_length=10, choices=FundingSource.choices)
     agency = models.CharField(_("responsible agency (OPD)"), max_length=200)
     is_quick_win = models.BooleanField(_("quick win"), default=False)
@@ -371,7 +379,9 @@ class ProgressUpdate(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    spent = models.PositiveBigIntegerField(_("money spent so far (Rp)"), help_text=_("Whole rupiah."))
+    spent = models.PositiveBigIntegerField(
+        _("money spent so far (Rp)"), validators=[MaxValueValidator(MAX_RUPIAH)], help_text=_("Whole rupiah.")
+    )
     status = models.CharField(_("status"), max_length=12, choices=ProgressStatus.choices)
     note = models.TextField(_("note"), blank=True)
     evidence = models.FileField(

@@ -101,7 +101,9 @@ def progress_reminders(today=None):
     )
     plans = list(
         MasterPlan.objects.filter(status=PlanStatus.APPROVED, start_year__lte=quarter.year, end_year__gte=quarter.year)
-        .exclude(reminders__year=quarter.year, reminders__quarter=quarter.quarter)
+        .exclude(
+            Exists(ProgressReminder.objects.filter(plan=OuterRef("pk"), year=quarter.year, quarter=quarter.quarter))
+        )
         .annotate(
             missing=Count(
                 "programmes",
@@ -116,21 +118,24 @@ def progress_reminders(today=None):
     sent = 0
     for plan in plans:
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # the claim is undone if the email fails, so a later run tries again
                 ProgressReminder.objects.create(plan=plan, year=quarter.year, quarter=quarter.quarter)
+                sent += remind(plan, quarter, due, emails.get(plan.regency_id, []))
         except IntegrityError:
             continue  # another run took this one
-        recipients = emails.get(plan.regency_id, [])
-        if not recipients:
-            continue
-        context = {
-            "plan": plan,
-            "quarter": quarter,
-            "due": due,
-            "missing": plan.missing,
-            "url": portal_url(reverse("masterplans:plan-progress", kwargs={"pk": plan.pk})),
-        }
-        subject, body = bilingual("masterplans/email/progress_due.txt", context)
-        send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients])
-        sent += 1
     return sent
+
+
+def remind(plan, quarter, due, recipients):
+    if not recipients:
+        return 0
+    context = {
+        "plan": plan,
+        "quarter": quarter,
+        "due": due,
+        "missing": plan.missing,
+        "url": portal_url(reverse("masterplans:plan-progress", kwargs={"pk": plan.pk})),
+    }
+    subject, body = bilingual("masterplans/email/progress_due.txt", context)
+    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients])
+    return 1

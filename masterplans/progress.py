@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Sum
 from django.utils import timezone
 
 from masterplans.models import ProgressUpdate
@@ -10,9 +10,15 @@ from masterplans.schedule import Quarter
 
 
 def reportable_quarters(plan, today=None):
-    """The quarters of ``plan``'s period that have started, newest first."""
+    """The quarters of ``plan``'s period that have started, newest first.
+
+    A later version reports from the quarter in which it was approved: the quarters before belong to the version
+    then in force, and keep their updates there.
+    """
     current = Quarter.containing(today or timezone.localdate())
     quarter, first = min(current, Quarter(plan.end_year, 4)), Quarter(plan.start_year, 1)
+    if plan.previous_id and plan.decided_at:
+        first = max(first, Quarter.containing(timezone.localtime(plan.decided_at).date()))
     quarters = []
     while quarter >= first:
         quarters.append(quarter)
@@ -38,13 +44,16 @@ def rollup(plan, quarter):
     figures = ProgressUpdate.objects.filter(programme__plan=plan, year=quarter.year, quarter=quarter.quarter).aggregate(
         reported=Count("pk"),
         weighted=Sum(weighted),
+        mean=Avg("physical_percent"),
         budget=Sum("programme__budget"),
         spent=Sum("spent"),
     )
     budget = figures["budget"] or 0
+    # When the programmes that reported have no budget to weigh them by, a plain mean.
+    physical = Decimal(figures["weighted"]) / budget if budget else figures["mean"]
     return {
         "reported": figures["reported"],
-        "physical": (Decimal(figures["weighted"]) / budget).quantize(Decimal("0.1")) if budget else None,
+        "physical": None if physical is None else Decimal(physical).quantize(Decimal("0.1")),
         "financial": (Decimal(figures["spent"]) * 100 / budget).quantize(Decimal("0.1")) if budget else None,
         "spent": figures["spent"] or 0,
         "budget": budget,

@@ -29,7 +29,12 @@ class Quarter:
     quarter: int
 
     def __str__(self):
+        """The quarter as addresses carry it, e.g. ``2026 Q3``; pages show ``label``."""
         return f"{self.year} Q{self.quarter}"
+
+    @property
+    def label(self):
+        return _("%(year)s Q%(quarter)s") % {"year": self.year, "quarter": self.quarter}
 
     @classmethod
     def containing(cls, day):

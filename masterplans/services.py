@@ -8,10 +8,11 @@ records a ``PlanEvent``. Refusals are ``PermissionDenied`` (the user may not do 
 
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -67,7 +68,8 @@ def _move(plan, user, action, to_status, comment=""):
         plan=plan, actor=user, action=action, from_status=plan.status, to_status=to_status, comment=comment
     )
     plan.status = to_status
-    plan._change_reason = str(PlanAction(action).label)
+    with translation.override(settings.LANGUAGE_CODE):
+        plan._change_reason = str(PlanAction(action).label)
     return event
 
 
@@ -79,19 +81,31 @@ def next_version(regency_id):
     return (MasterPlan.objects.filter(regency_id=regency_id).aggregate(last=Max("version"))["last"] or 0) + 1
 
 
+def _lock_regency_for_a_new_plan(regency, *, from_approved):
+    """Lock the regency (so one plan is started at a time) and return its active MoU, or refuse: no active MoU,
+    a plan already in the works, or (for a fresh draft) an approved plan, which only a new version may follow."""
+    Regency.objects.select_for_update().get(pk=regency.pk)
+    mou = active_mou(regency.pk)
+    if mou is None:
+        raise ValidationError(
+            _("%(regency)s has no active MoU, so it cannot start a master plan.") % {"regency": regency}
+        )
+    plans = MasterPlan.objects.filter(regency_id=regency.pk)
+    if plans.filter(status__in=WORKING_STATUSES).exists():
+        raise ValidationError(_("%(regency)s is already working on a plan.") % {"regency": regency})
+    if not from_approved and plans.filter(status=PlanStatus.APPROVED).exists():
+        raise ValidationError(
+            _("%(regency)s already has an approved plan: start a new version from it instead.") % {"regency": regency}
+        )
+    return mou
+
+
 def create_draft(user, plan, not_applicable=()):
     """Save ``plan`` (unsaved, from a form) as the first draft of its regency's next version."""
     if not is_officer_of(user, plan.regency_id):
         raise PermissionDenied(_("Only officers of %(regency)s may do this.") % {"regency": plan.regency})
     with transaction.atomic():
-        Regency.objects.select_for_update().get(pk=plan.regency_id)  # one plan is started at a time per regency
-        mou = active_mou(plan.regency_id)
-        if mou is None:
-            raise ValidationError(
-                _("%(regency)s has no active MoU, so it cannot start a master plan.") % {"regency": plan.regency}
-            )
-        if MasterPlan.objects.filter(regency_id=plan.regency_id, status__in=WORKING_STATUSES).exists():
-            raise ValidationError(_("%(regency)s is already working on a plan.") % {"regency": plan.regency})
+        mou = _lock_regency_for_a_new_plan(plan.regency, from_approved=False)
         plan.mou, plan.version, plan.status = mou, next_version(plan.regency_id), PlanStatus.DRAFT
         plan.full_clean()
         plan.save()
@@ -128,6 +142,12 @@ def delete_programme(user, programme):
 def add_attachment(user, plan_id, title, upload):
     with editing(user, plan_id) as plan:
         return PlanAttachment.objects.create(plan=plan, title=title, file=upload, uploaded_by=user)
+
+
+def remove_attachment(user, attachment):
+    """Remove an attachment from a draft; the file stays, as an earlier version of the plan may share it."""
+    with editing(user, attachment.plan_id):
+        attachment.delete()
 
 
 def completeness_problems(plan, programmes, dimensions, not_applicable_ids):
@@ -221,13 +241,9 @@ def approve(plan_id, user, comment):
             .first()
         )
         if current:
-            _move(
-                current,
-                user,
-                PlanAction.SUPERSEDED,
-                PlanStatus.SUPERSEDED,
-                _("Replaced by version %(version)s.") % {"version": plan.version},
-            )
+            with translation.override(settings.LANGUAGE_CODE):  # kept text speaks one language, whoever acted
+                note = _("Replaced by version %(version)s.") % {"version": plan.version}
+            _move(current, user, PlanAction.SUPERSEDED, PlanStatus.SUPERSEDED, note)
             current.save()
         event = _move(plan, user, PlanAction.APPROVED, PlanStatus.APPROVED, comment.strip())
         plan.decided_at = timezone.now()
@@ -243,12 +259,10 @@ def start_new_version(plan_id, user):
         source = _lock(plan_id)
         _require_officer(user, source)
         _require_status(source, [PlanStatus.APPROVED])
-        if MasterPlan.objects.filter(regency_id=source.regency_id, status__in=WORKING_STATUSES).exists():
-            raise ValidationError(_("%(regency)s is already working on a plan.") % {"regency": source.regency})
+        mou = _lock_regency_for_a_new_plan(source.regency, from_approved=True)
         programmes = list(source.programmes.all())
         attachments = list(source.attachments.all())
         not_applicable = list(source.not_applicable.all())
-        mou = active_mou(source.regency_id) or source.mou
         plan = MasterPlan.objects.get(pk=source.pk)
         plan.pk = plan.id = None
         plan._state.adding = True
@@ -263,15 +277,20 @@ def start_new_version(plan_id, user):
         for attachment in attachments:
             attachment.pk = attachment.id = None
             attachment.plan = plan
-        PlanAttachment.objects.bulk_create(attachments)
+        bulk_create_with_history(attachments, PlanAttachment)
         PlanEvent.objects.create(
             plan=plan,
             actor=user,
             action=PlanAction.NEW_VERSION,
             to_status=PlanStatus.DRAFT,
-            comment=_("Copied from version %(version)s.") % {"version": source.version},
+            comment=copied_note(source),
         )
     return plan
+
+
+def copied_note(source):
+    with translation.override(settings.LANGUAGE_CODE):  # kept text speaks one language, whoever acted
+        return _("Copied from version %(version)s.") % {"version": source.version}
 
 
 def save_progress(user, update):

@@ -16,6 +16,9 @@ urlpatterns = [
     path("<int:pk>/document/", views.PlanDocumentView.as_view(), name="plan-document"),
     path("<int:pk>/attachments/new/", views.AttachmentCreateView.as_view(), name="attachment-create"),
     path("<int:pk>/attachments/<int:attachment>/", views.AttachmentDownloadView.as_view(), name="attachment-download"),
+    path(
+        "<int:pk>/attachments/<int:attachment>/remove/", views.AttachmentDeleteView.as_view(), name="attachment-delete"
+    ),
     path("<int:pk>/programmes/new/", views.ProgrammeFormView.as_view(), name="programme-create"),
     path("<int:pk>/programmes/<int:programme>/edit/", views.ProgrammeFormView.as_view(), name="programme-update"),
     path("<int:pk>/programmes/<int:programme>/delete/", views.ProgrammeDeleteView.as_view(), name="programme-delete"),

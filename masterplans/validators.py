@@ -1,8 +1,7 @@
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from mou.validators import MAX_DOCUMENT_SIZE, validate_pdf
+from mou.validators import validate_pdf, validate_size
 
 # Evidence of progress is often a photo; images are recognised by their first bytes, not by their names.
 IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
@@ -10,12 +9,7 @@ IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 
 def evidence_kind(upload):
     """``"pdf"``, ``"png"`` or ``"jpg"`` for an acceptable evidence file; raises ``ValidationError`` otherwise."""
-    if upload.size > MAX_DOCUMENT_SIZE:
-        raise ValidationError(
-            _("The file is %(size)s; at most %(limit)s is accepted.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_DOCUMENT_SIZE)},
-            code="too_large",
-        )
+    validate_size(upload)
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)

@@ -22,6 +22,7 @@ from masterplans.choices import REVIEW_QUEUE_STATUSES, FundingSource, Horizon, P
 from masterplans.filters import PlanFilterSet
 from masterplans.forms import AttachmentForm, DecisionForm, MasterPlanForm, ProgrammeForm, ProgressUpdateForm
 from masterplans.models import (
+    LAST_YEAR,
     Dimension,
     MasterPlan,
     PlanAttachment,
@@ -33,7 +34,7 @@ from masterplans.models import (
 from masterplans.progress import default_quarter, reportable_quarters, rollup
 from masterplans.schedule import Quarter
 from mou.choices import MoUStatus
-from mou.models import MoU
+from mou.models import FIRST_PROGRAMME_YEAR, MoU
 from regencies.models import Regency
 from regencies.views import FilteredListView
 
@@ -257,9 +258,11 @@ class PlanUpdateView(EditablePlanMixin, FormView):
         return super().get_context_data(regency=self.plan.regency, **kwargs)
 
     def form_valid(self, form):
+        fields = [name for name in form._meta.fields if name != "not_applicable"]
         try:
             with services.editing(self.request.user, self.plan.pk):
-                form.save()
+                form.save(commit=False).save(update_fields=[*fields, "updated_at"])  # status and dates stay as locked
+                form.save_m2m()
         except ValidationError as exc:
             apply_errors(form, exc)
             return self.form_invalid(form)
@@ -326,6 +329,19 @@ class AttachmentCreateView(EditablePlanMixin, FormView):
             apply_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The document was added."))
+        return redirect(self.plan)
+
+
+class AttachmentDeleteView(EditablePlanMixin, View):
+    def post(self, request, *args, **kwargs):
+        attachment = get_object_or_404(self.plan.attachments.all(), pk=self.kwargs["attachment"])
+        try:
+            services.remove_attachment(request.user, attachment)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The document %(title)s was removed.") % {"title": attachment.title})
         return redirect(self.plan)
 
 
@@ -443,7 +459,7 @@ class ProgressFormView(PlanMixin, FormView):
 
     @cached_property
     def quarter(self):
-        if self.kwargs["quarter"] not in (1, 2, 3, 4):
+        if self.kwargs["quarter"] not in (1, 2, 3, 4) or not FIRST_PROGRAMME_YEAR <= self.kwargs["year"] <= LAST_YEAR:
             raise Http404
         return Quarter(self.kwargs["year"], self.kwargs["quarter"])
 
@@ -471,7 +487,7 @@ class ProgressFormView(PlanMixin, FormView):
         messages.success(
             self.request,
             _("Progress of %(programme)s for %(quarter)s was saved.")
-            % {"programme": self.update.programme.name, "quarter": self.quarter},
+            % {"programme": self.update.programme.name, "quarter": self.quarter.label},
         )
         return redirect(reverse("masterplans:plan-progress", kwargs={"pk": self.plan.pk}) + f"?quarter={self.quarter}")
 

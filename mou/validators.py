@@ -6,14 +6,16 @@ from pypdf import PdfReader
 MAX_DOCUMENT_SIZE = 20 * 1024 * 1024
 
 
-def validate_pdf(upload):
-    """Accept a real PDF of at most 20 MB, judged by its content (pypdf must read its pages), not by its name."""
+def validate_size(upload):
     if upload.size > MAX_DOCUMENT_SIZE:
         raise ValidationError(
-            _("The file is %(size)s; at most %(limit)s is accepted.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_DOCUMENT_SIZE)},
-            code="too_large",
+            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(MAX_DOCUMENT_SIZE)}, code="too_large"
         )
+
+
+def validate_pdf(upload):
+    """Accept a real PDF of at most 20 MB, judged by its content (pypdf must read its pages), not by its name."""
+    validate_size(upload)
     upload.seek(0)
     header = upload.read(1024)
     upload.seek(0)

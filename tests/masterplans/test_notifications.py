@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from masterplans import services
 from masterplans.models import ProgressReminder, ProgressUpdate
@@ -77,3 +78,23 @@ def test_no_reminder_when_every_programme_has_reported(approved, officer):
     )
     assert progress_reminders(datetime.date(2023, 10, 10)) == 0
     assert mail.outbox == []
+
+
+def test_reminders_of_earlier_quarters_do_not_stop_later_ones(approved, officer):
+    ProgressReminder.objects.create(plan=approved, year=2022, quarter=3)
+    ProgressReminder.objects.create(plan=approved, year=2023, quarter=1)
+    assert progress_reminders(datetime.date(2023, 10, 10)) == 1
+
+
+def test_a_mail_server_failure_does_not_undo_or_break_the_step(
+    client, complete_draft, officer, reviewer, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("masterplans:plan-step", args=[complete_draft.pk, "submit"]))
+    assert response.status_code == 302
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == "submitted"
+    assert "Could not send the email for plan event" in caplog.text

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from masterplans import services
 from masterplans.models import MasterPlan, ProgressUpdate
@@ -49,7 +50,7 @@ def test_the_progress_page_shows_missing_programmes_and_the_due_date(client, off
     page = client.get(reverse("masterplans:plan-progress", args=[approved.pk]), {"quarter": "2023 Q4"})
     assert page.status_code == 200
     assert page.text.count("Missing: no update for this quarter") == 5
-    assert "1 programmes reported, 5 missing" in page.text
+    assert "1 programme reported, 5 missing" in page.text
     assert page.context["missing"] == 5
     assert "15 January 2024" in page.text  # Q4 2023 + 15 days, a Monday; no official 2024 calendar
     assert "weekends only" in page.text
@@ -146,8 +147,9 @@ def test_a_pdf_is_accepted_as_evidence(client, officer, approved):
 
 
 def test_progress_for_a_future_quarter_or_outside_the_period_is_refused(client, officer, reviewer, muara_enim):
+    today = timezone.localdate()
     plan = services.create_draft(
-        officer, MasterPlan(regency=muara_enim, title="2024-2028", start_year=2024, end_year=2028)
+        officer, MasterPlan(regency=muara_enim, title="Rencana", start_year=today.year - 2, end_year=today.year + 3)
     )
     complete_plan(plan)
     services.submit(plan.pk, officer)
@@ -156,12 +158,40 @@ def test_progress_for_a_future_quarter_or_outside_the_period_is_refused(client, 
     programme = plan.programmes.first()
     client.force_login(officer)
     data = {"physical_percent": "10", "spent": "0", "status": "on_track"}
-    future = client.post(progress_url(plan, programme, 2027, 1), data)
+    following = Quarter.containing(today).next()
+    future = client.post(progress_url(plan, programme, following.year, following.quarter), data)
     assert "has not started yet" in " ".join(future.context["form"].non_field_errors())
-    outside = client.post(progress_url(plan, programme, 2023, 4), data)
+    outside = client.post(progress_url(plan, programme, today.year - 3, 4), data)
     assert "outside the plan's period" in " ".join(outside.context["form"].non_field_errors())
-    assert client.get(progress_url(plan, programme, 2026, 5)).status_code == 404
     assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.parametrize(("year", "quarter"), [(2026, 5), (2026, 0), (0, 1), (9999, 4), (99999, 1)])
+def test_a_quarter_that_cannot_exist_answers_404(client, officer, approved, year, quarter):
+    client.force_login(officer)
+    address = progress_url(approved, approved.programmes.first(), year, quarter)
+    assert client.get(address).status_code == 404
+    assert client.post(address, {"physical_percent": "1"}).status_code == 404
+
+
+def test_a_new_version_reports_from_the_quarter_of_its_approval(approved, officer, reviewer):
+    report(approved.programmes.first(), 50, 10)
+    new = services.start_new_version(approved.pk, officer)
+    services.submit(new.pk, officer)
+    services.take_up(new.pk, reviewer)
+    new = services.approve(new.pk, reviewer, "OK")
+    new.end_year = 2028
+    quarters = reportable_quarters(new, today=datetime.date(2026, 11, 27))
+    assert quarters[-1] == Quarter.containing(timezone.localdate())  # approved today
+    assert ProgressUpdate.objects.filter(programme__plan=approved).count() == 1  # kept on the version in force then
+
+
+def test_programmes_without_budget_roll_up_as_a_plain_mean(approved):
+    first, second, *rest = approved.programmes.all()
+    approved.programmes.update(budget=0)
+    report(first, 40, 0)
+    report(second, 60, 0)
+    assert rollup(approved, Quarter(2023, 4))["physical"] == Decimal("50.0")
 
 
 def test_progress_is_reported_on_approved_plans_only(client, officer, complete_draft):

@@ -185,3 +185,55 @@ def test_the_home_page_counts_approved_plans(client, approved):
     page = client.get(reverse("home"))
     assert page.context["approved_plans"] == {"real": 1, "demo": 0}
     assert "approved master plans" in page.text
+
+
+def test_a_regency_with_an_approved_plan_starts_a_new_version_not_a_fresh_draft(client, officer, approved):
+    client.force_login(officer)
+    response = client.post(url("plan-create", "16.03"), {"title": "X", "start_year": "2024", "end_year": "2028"})
+    assert "start a new version from it instead" in response.text
+    assert MasterPlan.objects.count() == 1
+    client.post(url("plan-step", approved.pk, "new-version"))
+    new = MasterPlan.objects.get(version=2)
+    assert (new.previous, new.status, new.programmes.count()) == (approved, PlanStatus.DRAFT, 6)
+
+
+def test_a_document_over_20_mb_is_refused(client, officer, draft):
+    client.force_login(officer)
+    big = SimpleUploadedFile("besar.pdf", pdf_bytes() + b"\0" * (20 * 1024 * 1024), "application/pdf")
+    response = client.post(url("attachment-create", draft.pk), {"title": "Peta", "file": big})
+    assert "larger than 20" in " ".join(response.context["form"].errors["file"])
+    assert not draft.attachments.exists()
+
+
+def test_attachments_must_be_real_pdfs_and_are_stored_as_pdf_under_a_random_name(client, officer, draft):
+    client.force_login(officer)
+    fake = SimpleUploadedFile("peta.pdf", b"<html>not a pdf</html>", "application/pdf")
+    response = client.post(url("attachment-create", draft.pk), {"title": "Peta", "file": fake})
+    assert "not a PDF" in " ".join(response.context["form"].errors["file"])
+    long_name = "peta." + "x" * 120
+    client.post(
+        url("attachment-create", draft.pk), {"title": "Peta", "file": SimpleUploadedFile(long_name, pdf_bytes())}
+    )
+    attachment = draft.attachments.get()
+    assert attachment.file.name.startswith("masterplans/attachments/") and attachment.file.name.endswith(".pdf")
+    client.post(url("attachment-delete", draft.pk, attachment.pk))
+    assert not draft.attachments.exists()
+    assert attachment.history.count() == 2  # added, then removed: both kept
+
+
+def test_a_budget_beyond_any_programme_is_refused(client, officer, draft):
+    client.force_login(officer)
+    response = client.post(url("programme-create", draft.pk), programme_data(budget=str(10**16)))
+    assert "less than or equal to" in " ".join(response.context["form"].errors["budget"])
+    assert not Programme.objects.exists()
+
+
+def test_editing_a_draft_keeps_its_status_and_records_history(client, officer, draft):
+    client.force_login(officer)
+    response = client.post(
+        url("plan-update", draft.pk), {"title": "Judul baru", "start_year": "2019", "end_year": "2026"}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.end_year, draft.status) == ("Judul baru", 2026, PlanStatus.DRAFT)
+    assert draft.history.first().title == "Judul baru"

@@ -159,7 +159,7 @@ def test_bad_input_gets_a_message_on_its_field_and_saves_nothing(staff_client, p
 def test_an_oversized_scan_is_refused(staff_client, programme):
     big = SimpleUploadedFile("scan.pdf", pdf_bytes() + b"\0" * MAX_DOCUMENT_SIZE, content_type="application/pdf")
     response = staff_client.post(reverse("mou:mou-create"), new_mou_data(document=big))
-    assert "at most 20" in " ".join(response.context["form"].errors["document"])
+    assert "larger than 20" in " ".join(response.context["form"].errors["document"])
     assert not MoU.objects.filter(regency__code="73.71").exists()
 
 
