@@ -7,22 +7,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masterplans.choices import PlanStatus
-from masterplans.models import MasterPlan, ProgressUpdate
+from masterplans.models import Dimension, MasterPlan, Programme, ProgressUpdate
 from mou.models import Cohort
 from regencies.models import Regency
 from tests.factories import complete_plan, mous_for
 
 
-@pytest.fixture(params=[1, 14], ids=["6-programmes", "84-programmes"])
+@pytest.fixture(params=[5, 80], ids=lambda n: f"{n}-programmes")
 def big_plan(request, complete_draft):
-    """A plan with 6 or 84 programmes (one or 14 per dimension) and a progress update for each."""
+    """A complete plan with 5 or 80 programmes, a progress update for each, and an attachment."""
     complete_draft.programmes.all().delete()
-    programmes = complete_plan(complete_draft, programmes_per_dimension=request.param)
+    programmes = complete_plan(complete_draft, programmes_per_dimension=-(-request.param // 6))
+    kept, surplus = programmes[: request.param], programmes[request.param :]  # the quick win comes first
+    Programme.objects.filter(pk__in=[p.pk for p in surplus]).delete()
+    complete_draft.not_applicable.set(Dimension.objects.exclude(pk__in={p.dimension_id for p in kept}))
     ProgressUpdate.objects.bulk_create(
-        ProgressUpdate(programme=p, year=2023, quarter=4, physical_percent=50, spent=1, status="on_track")
-        for p in programmes
+        ProgressUpdate(programme=p, year=2023, quarter=4, physical_percent=50, spent=1, status="on_track") for p in kept
     )
     complete_draft.attachments.create(title="Peta", file="masterplans/attachments/peta.pdf")
+    assert complete_draft.programmes.count() == request.param
     return complete_draft
 
 
