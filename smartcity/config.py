@@ -48,6 +48,15 @@ def string(name, default=None):
     return default if value is None else value
 
 
+def rate(name, default):
+    """A request rate such as ``1000/hour`` (per second, minute, hour or day)."""
+    value = string(name, default)
+    number, _, period = value.partition("/")
+    if not (number.isdigit() and period in ("second", "minute", "hour", "day")):
+        _fail(name, f"expected a rate such as 1000/hour (per second, minute, hour or day), got {value!r}")
+    return value
+
+
 def string_list(name, default):
     value = _raw(name)
     if value is None:

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "regencies",
     "mou",
@@ -46,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartcity.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -134,6 +138,44 @@ CELERY_BEAT_SCHEDULE = {
     "progress-reminders": {
         "task": "masterplans.tasks.send_progress_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+}
+
+# The partner API (/api/v1/): session or bearer-token sign-in, strict filters, JSON errors, throttled per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "smartcity.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["smartcity.api.permissions.ReadOrScopedWrite"],
+    "DEFAULT_PAGINATION_CLASS": "regencies.api.base.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["regencies.api.base.StrictFilterBackend", "regencies.api.base.StrictOrderingFilter"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "regencies.api.base.CSVRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["regencies.api.base.TokenRateThrottle", "regencies.api.base.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": config.rate("API_RATE_TOKEN", default="5000/hour"),
+        "anonymous": config.rate("API_RATE_ANONYMOUS", default="1000/hour"),
+    },
+    "EXCEPTION_HANDLER": "regencies.api.base.handle_exception",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Smart City Programme Portal API",
+    "DESCRIPTION": "Read the Gerakan Menuju 100 Smart City: members, MoUs, master plans, programmes and progress.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "regencies.api.base.complete_schema"],
+    # Several models have a "status"; each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "MoUStatusEnum": "mou.choices.MoUStatus",
+        "PlanStatusEnum": "masterplans.choices.PlanStatus",
+        "ProgressStatusEnum": "masterplans.choices.ProgressStatus",
     },
 }
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("programme/", views.OverviewView.as_view(), name="overview"),
     path("mou/", include("mou.urls")),
     path("plans/", include("masterplans.urls")),
+    path("api/v1/", include("smartcity.api.urls")),
     path("", include("regencies.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

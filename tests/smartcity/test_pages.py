@@ -42,3 +42,10 @@ def test_a_refused_page_explains_itself_in_the_portal_layout(client, partner):
     content = response.content.decode()
     assert "Tidak diizinkan" in content
     assert "portal.css" in content
+
+
+def test_the_api_follows_accept_language(client, register):
+    english = client.get("/api/v1/regencies/?provnce=16", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"] == "The request is not valid; see the fields."
+    indonesian = client.get("/api/v1/regencies/?provnce=16")
+    assert indonesian.json()["detail"] == "Permintaan tidak valid; lihat kolom-kolomnya."

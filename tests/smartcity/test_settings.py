@@ -28,6 +28,8 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
         ("EMAIL_URL", "pigeon://coop"),
         ("ALLOWED_HOSTS", "portal.example.go.id,,"),
         ("MEDIA_ROOT", "/etc/hostname"),
+        ("API_RATE_TOKEN", "fast"),
+        ("API_RATE_ANONYMOUS", "100/fortnight"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_naming_it(name, value):

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from mou.models import Cohort, MoU, SigningEvent
@@ -17,6 +18,7 @@ from regencies.choices import RegencyKind
 from regencies.models import Regency, RegencyMembership
 from smartcity import demo_plans, roles
 from smartcity.celery import app as celery_app
+from smartcity.models import ApiToken, TokenScope
 
 # username, full name, role, regency codes, staff/superuser
 DEMO_USERS = [
@@ -94,8 +96,24 @@ class Command(BaseCommand):
                 RegencyMembership.objects.get_or_create(user=user, regency=regencies[code])
             where = f" ({', '.join(regency_codes)})" if regency_codes else ""
             self.stdout.write(f"  {role + where:<32} {username:<24} {password}")
+        self.seed_token(User.objects.get(username="demo-partner"))
         self.seed_mous()
         self.seed_plans()
+
+    def seed_token(self, partner):
+        """A read-only API token for the demo partner, new on every run (the previous one is revoked)."""
+        now = timezone.now()
+        ApiToken.objects.filter(user=partner, revoked_at__isnull=True).update(revoked_at=now)
+        token = ApiToken(
+            user=partner,
+            name="Demo partner token",
+            organisation="Demo partner (not a real organisation)",
+            scope=TokenScope.READ,
+            expires_at=now + datetime.timedelta(days=30),
+        )
+        raw = token.issue()
+        token.save()
+        self.stdout.write(f"  {'API token of demo-partner':<57} {raw}")
 
     def seed_mous(self):
         """Fill each cohort up to its target with demo MoUs (is_demo=True), the same ones on every run."""
