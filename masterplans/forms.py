@@ -8,6 +8,23 @@ from mou.validators import validate_pdf
 PDF_INPUT = forms.ClearableFileInput(attrs={"accept": "application/pdf"})
 
 
+# What an officer fills in for a programme, on the page and through the API.
+PROGRAMME_FIELDS = [
+    "dimension",
+    "sub_dimension",
+    "name",
+    "description",
+    "horizon",
+    "start_year",
+    "end_year",
+    "budget",
+    "funding_source",
+    "agency",
+    "is_quick_win",
+    "bimtek_stage",
+]
+
+
 class YearInput(forms.NumberInput):
     def __init__(self):
         super().__init__(attrs={"min": 2017, "max": 2100, "step": 1})
@@ -61,20 +78,7 @@ class ProgrammeForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = [
-            "dimension",
-            "sub_dimension",
-            "name",
-            "description",
-            "horizon",
-            "start_year",
-            "end_year",
-            "budget",
-            "funding_source",
-            "agency",
-            "is_quick_win",
-            "bimtek_stage",
-        ]
+        fields = PROGRAMME_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_year": YearInput(),

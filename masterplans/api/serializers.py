@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from masterplans.forms import PROGRAMME_FIELDS
 from masterplans.models import Dimension, MasterPlan, PlanEvent, Programme, ProgressUpdate, SubDimension
 from regencies.api.base import StrictFieldsMixin
 from regencies.api.serializers import ProvinceBriefSerializer, RegencyBriefSerializer
@@ -40,24 +41,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Programme
-        fields = [
-            "id",
-            "plan",
-            "regency",
-            "dimension",
-            "sub_dimension",
-            "name",
-            "description",
-            "horizon",
-            "start_year",
-            "end_year",
-            "budget",
-            "funding_source",
-            "agency",
-            "is_quick_win",
-            "bimtek_stage",
-            "created_at",
-        ]
+        fields = ["id", "plan", "regency", *PROGRAMME_FIELDS, "created_at"]
         read_only_fields = fields
 
 
@@ -191,20 +175,7 @@ class ProgrammeUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Programme
-        fields = [
-            "dimension",
-            "sub_dimension",
-            "name",
-            "description",
-            "horizon",
-            "start_year",
-            "end_year",
-            "budget",
-            "funding_source",
-            "agency",
-            "is_quick_win",
-            "bimtek_stage",
-        ]
+        fields = PROGRAMME_FIELDS
 
     def validate(self, attrs):
         if "sub_dimension" not in attrs:
