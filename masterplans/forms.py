@@ -8,7 +8,16 @@ from mou.validators import validate_pdf
 PDF_INPUT = forms.ClearableFileInput(attrs={"accept": "application/pdf"})
 
 
-# What an officer fills in for a programme, on the page and through the API.
+# What an officer fills in for a plan and for a programme, on the pages and through the API.
+PLAN_FIELDS = [
+    "title",
+    "start_year",
+    "end_year",
+    "summary",
+    "rpjmd_reference",
+    "renstra_reference",
+    "regulation_number",
+]
 PROGRAMME_FIELDS = [
     "dimension",
     "sub_dimension",
@@ -43,17 +52,7 @@ class MasterPlanForm(forms.ModelForm):
 
     class Meta:
         model = MasterPlan
-        fields = [
-            "title",
-            "start_year",
-            "end_year",
-            "summary",
-            "rpjmd_reference",
-            "renstra_reference",
-            "regulation_number",
-            "main_document",
-            "not_applicable",
-        ]
+        fields = [*PLAN_FIELDS, "main_document", "not_applicable"]
         widgets = {
             "start_year": YearInput(),
             "end_year": YearInput(),

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mou.choices import ENDED_STATUSES
-from mou.models import MoU, SigningEvent
+from mou.models import DOCUMENT_FIELDS, MoU, SigningEvent
 from mou.tabular import MAX_IMPORT_SIZE
 from mou.validators import validate_pdf
 from regencies.models import Regency
@@ -36,12 +36,7 @@ class MoUForm(forms.ModelForm):
             "event",
             "signed_on",
             "valid_until",
-            "ministry_number",
-            "regency_number",
-            "ministry_signatory_name",
-            "ministry_signatory_title",
-            "regency_signatory_name",
-            "regency_signatory_title",
+            *DOCUMENT_FIELDS,
             "document",
             "note",
             "source",

@@ -13,6 +13,15 @@ from mou.choices import MoUStatus
 from regencies.models import Regency
 
 FIRST_PROGRAMME_YEAR = 2017
+# An MoU's document numbers and signatories: edited, imported, exported and published alike.
+DOCUMENT_FIELDS = [
+    "ministry_number",
+    "regency_number",
+    "ministry_signatory_name",
+    "ministry_signatory_title",
+    "regency_signatory_name",
+    "regency_signatory_title",
+]
 
 
 class Cohort(models.Model):

@@ -20,19 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from mou.models import Cohort, MoU
+from mou.models import DOCUMENT_FIELDS, Cohort, MoU
 from regencies.models import Regency
 
 MAX_IMPORT_SIZE = 5 * 1024 * 1024
 
 REQUIRED_COLUMNS = ["regency_code", "cohort", "signed_on"]
 OPTIONAL_COLUMNS = [
-    "ministry_number",
-    "regency_number",
-    "ministry_signatory_name",
-    "ministry_signatory_title",
-    "regency_signatory_name",
-    "regency_signatory_title",
+    *DOCUMENT_FIELDS,
     "valid_until",
     "note",
 ]
@@ -46,12 +41,7 @@ EXPORT_COLUMNS = [
     "cohort",
     "signed_on",
     "event",
-    "ministry_number",
-    "regency_number",
-    "ministry_signatory_name",
-    "ministry_signatory_title",
-    "regency_signatory_name",
-    "regency_signatory_title",
+    *DOCUMENT_FIELDS,
     "status",
     "valid_until",
     "ended_on",

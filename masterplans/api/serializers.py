@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from masterplans.forms import PROGRAMME_FIELDS
+from masterplans.forms import PLAN_FIELDS, PROGRAMME_FIELDS
 from masterplans.models import Dimension, MasterPlan, PlanEvent, Programme, ProgressUpdate, SubDimension
 from regencies.api.base import StrictFieldsMixin
 from regencies.api.serializers import ProvinceBriefSerializer, RegencyBriefSerializer
@@ -133,16 +133,7 @@ class PlanUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = MasterPlan
-        fields = [
-            "title",
-            "start_year",
-            "end_year",
-            "summary",
-            "rpjmd_reference",
-            "renstra_reference",
-            "regulation_number",
-            "not_applicable",
-        ]
+        fields = [*PLAN_FIELDS, "not_applicable"]
 
 
 class PlanCreateSerializer(PlanUpdateSerializer):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from mou.models import Cohort, Goal, MoU, SigningEvent
+from mou.models import DOCUMENT_FIELDS, Cohort, Goal, MoU, SigningEvent
 from regencies.api.serializers import ProvinceBriefSerializer, RegencyBriefSerializer, RegencySerializer
 
 
@@ -58,12 +58,7 @@ class MoUSerializer(serializers.ModelSerializer):
             "status",
             "valid_until",
             "ended_on",
-            "ministry_number",
-            "regency_number",
-            "ministry_signatory_name",
-            "ministry_signatory_title",
-            "regency_signatory_name",
-            "regency_signatory_title",
+            *DOCUMENT_FIELDS,
             "note",
             "source",
             "is_demo",
