@@ -32,6 +32,7 @@ setup: install
 	$(PY) manage.py load_regions
 	$(PY) manage.py load_programme
 	$(PY) manage.py seed_demo
+	$(PY) manage.py generate_report
 
 run: setup
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (demo accounts above)"

@@ -5,6 +5,8 @@ import os
 
 import pytest
 
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):

@@ -29,11 +29,12 @@ def portal_url(path):
 
 
 def bilingual(template, context):
-    """Subject line and body: each in Indonesian, then English."""
+    """Subject line and body: each in Indonesian, then English. ``context`` may be a function, called once in each
+    language, for content that a template cannot translate itself."""
     parts = {}
     for language in ("id", "en"):
         with translation.override(language):
-            text = render_to_string(template, context).strip()
+            text = render_to_string(template, context() if callable(context) else context).strip()
         subject, _, body = text.partition("\n")
         parts[language] = (subject.strip(), body.strip())
     subject = f"{parts['id'][0]} / {parts['en'][0]}"

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartcity.models import ApiToken
+from smartcity.models import ApiToken, ProgressReport
 
 admin.site.site_header = _("Smart City Programme Portal")
 admin.site.site_title = _("Smart City Portal")
@@ -44,3 +44,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, _("%(count)d tokens revoked.") % {"count": count})
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    """Reports are made by the job only; the admin shows them, with their attempts and errors, for support."""
+
+    list_display = ["__str__", "status", "progress", "attempts", "scheduled", "requested_at", "finished_at"]
+    list_filter = ["status", "period_kind", "scheduled"]
+    list_select_related = ["province"]
+    exclude = ["figures"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

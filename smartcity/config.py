@@ -48,6 +48,15 @@ def string(name, default=None):
     return default if value is None else value
 
 
+def integer(name, default, minimum=1):
+    value = _raw(name)
+    if value is None:
+        return default
+    if not value.isdigit() or int(value) < minimum:
+        _fail(name, f"expected a whole number of at least {minimum}, got {value!r}")
+    return int(value)
+
+
 def rate(name, default):
     """A request rate such as ``1000/hour`` (per second, minute, hour or day)."""
     value = string(name, default)

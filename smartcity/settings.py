@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_celery_beat",
     "regencies",
     "mou",
     "masterplans",
@@ -134,12 +134,27 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULE = {
-    "progress-reminders": {
-        "task": "masterplans.tasks.send_progress_reminders",
-        "schedule": crontab(hour=7, minute=0),
-    },
-}
+# Schedules live in the database (django-celery-beat), where admins see and edit them; a migration makes them:
+# reminders daily and the monthly reports on the 1st at 07:00 WIB, and the sweeper of stuck reports.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Redis hands an unacknowledged message to another worker after this many seconds. Report jobs acknowledge only
+# when done (acks_late), so a job must always end well before it: its hard time limit is checked against it.
+CELERY_VISIBILITY_TIMEOUT = config.integer("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Give up quickly when the broker is down, so a page can say so at once.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+REPORT_TIME_LIMIT = config.integer("REPORT_TIME_LIMIT", default=600)
+REPORT_SOFT_TIME_LIMIT = max(1, REPORT_TIME_LIMIT - max(1, REPORT_TIME_LIMIT // 10))
+if REPORT_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"Environment variable REPORT_TIME_LIMIT: must be below CELERY_VISIBILITY_TIMEOUT ({CELERY_VISIBILITY_TIMEOUT})"
+    )
+# A report job delivered this many times (its worker died each time) is marked failed instead of run again.
+REPORT_MAX_ATTEMPTS = 3
+# The sweeper marks a report failed when it has been running this long: by then its worker is gone for good.
+REPORT_STUCK_AFTER = CELERY_VISIBILITY_TIMEOUT + REPORT_TIME_LIMIT
 
 # The partner API (/api/v1/): session or bearer-token sign-in, strict filters, JSON errors, throttled per token.
 REST_FRAMEWORK = {

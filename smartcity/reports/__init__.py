@@ -1,0 +1,1 @@
+"""Progress reports: their periods, the figures the job computes, and the page and files made from them."""

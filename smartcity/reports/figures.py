@@ -1,0 +1,288 @@
+"""The figures of a progress report, each an SQL aggregate over the scope (the nation or one province).
+
+Every figure reads the records as they stood at the end of the period (or today, for a period still running): an
+MoU in force then, a plan's status then (from its workflow events), the progress updates of the latest quarter
+that had ended. The number of queries is fixed: tables grouped by province (or by regency, for a province report)
+come from grouped queries, never one query per row.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.utils import timezone
+
+from masterplans.choices import PlanAction, PlanStatus
+from masterplans.models import Dimension, MasterPlan, PlanEvent, Programme
+from mou.models import Cohort, Goal, MoU, in_force
+from regencies.models import Regency
+from smartcity.models import NATIONAL
+
+FIGURES_VERSION = 1
+
+
+def local_midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def months_between(earlier, later):
+    """Whole months from ``earlier`` to ``later``."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    return months - (1 if later.day < earlier.day else 0)
+
+
+def percent(part, whole, places="0.1"):
+    if not whole:
+        return None
+    return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(places)))
+
+
+class Scope:
+    """The rows a report covers, and what its table is grouped by: provinces nationally, regencies in a province."""
+
+    def __init__(self, province=None):
+        self.province = province
+
+    @property
+    def key(self):
+        return self.province.code if self.province else NATIONAL
+
+    def regencies(self, prefix):
+        """A Q for records whose regency (reached through ``prefix``) lies in the scope."""
+        return Q(**{f"{prefix}regency__province": self.province}) if self.province else Q()
+
+    def group(self, prefix):
+        """The field that a row of the scope's table groups by, reached through ``prefix``."""
+        return f"{prefix}regency__province__code" if self.province is None else f"{prefix}regency__code"
+
+    def rows(self):
+        """The rows of the table, in order: every province, or every regency of the province."""
+        if self.province is None:
+            from regencies.models import Province
+
+            return list(Province.objects.active().values("code", "name"))
+        return list(Regency.objects.active().filter(province=self.province).values("code", "name"))
+
+
+def status_then(end):
+    """A plan's status at ``end``: the status its last workflow event before then moved it to."""
+    events = PlanEvent.objects.filter(plan=OuterRef("pk"), created_at__lt=end).order_by("-created_at", "-pk")
+    return Subquery(events.values("to_status")[:1])
+
+
+def compute(scope, period, today=None):
+    """The report's figures as plain JSON-ready data (no labels: the page and the files add them per language)."""
+    today = today or timezone.localdate()
+    as_of = min(period.end, today)
+    start, end = local_midnight(period.start), local_midnight(as_of + datetime.timedelta(days=1))
+    quarter = period.progress_quarter()
+    due = quarter.due()
+    due_end = local_midnight(due.date + datetime.timedelta(days=1))
+
+    mous = MoU.objects.filter(scope.regencies(""))
+    members = mous.aggregate(
+        real=Count("regency", distinct=True, filter=in_force(as_of) & Q(is_demo=False)),
+        demo=Count("regency", distinct=True, filter=in_force(as_of) & Q(is_demo=True)),
+    )
+    members["total"] = members["real"] + members["demo"]
+
+    cohort_members = in_force(as_of, "mous__") & scope.regencies("mous__")
+    cohorts = [
+        {"year": cohort.year, "label": cohort.label, "target": cohort.target, "members": cohort.members}
+        for cohort in Cohort.objects.filter(year__lte=as_of.year).annotate(
+            members=Count("mous__regency", distinct=True, filter=cohort_members)
+        )
+    ]
+    goals = [
+        {
+            "name": goal.name,
+            "target": goal.target,
+            "deadline_year": goal.deadline_year,
+            "percent": percent(members["total"], goal.target),
+            "remaining": max(0, goal.target - members["total"]),
+        }
+        for goal in (Goal.objects.filter(is_active=True) if scope.province is None else [])
+    ]
+
+    signed = [
+        {
+            "regency_code": mou.regency.code,
+            "regency": mou.regency.name,
+            "province": mou.regency.province.name,
+            "cohort": mou.cohort.year,
+            "signed_on": mou.signed_on.isoformat(),
+            "is_demo": mou.is_demo,
+        }
+        for mou in mous.filter(signed_on__gte=period.start, signed_on__lte=as_of)
+        .select_related("regency__province", "cohort")
+        .order_by("signed_on", "regency__code")
+    ]
+
+    plans = MasterPlan.objects.filter(scope.regencies("")).annotate(status_then=status_then(end))
+    plans_by_status = dict.fromkeys(PlanStatus.values, 0)
+    plan_demo = 0
+    for row in plans.filter(status_then__isnull=False).values("status_then", "is_demo").annotate(n=Count("pk")):
+        plans_by_status[row["status_then"]] += row["n"]
+        plan_demo += row["n"] if row["is_demo"] else 0
+
+    approvals = PlanEvent.objects.filter(
+        scope.regencies("plan__"), action=PlanAction.APPROVED, created_at__gte=start, created_at__lt=end
+    )
+    approved = [
+        {
+            "regency_code": event.plan.regency.code,
+            "regency": event.plan.regency.name,
+            "province": event.plan.regency.province.name,
+            "version": event.plan.version,
+            "approved_on": timezone.localtime(event.created_at).date().isoformat(),
+            "is_demo": event.plan.is_demo,
+        }
+        for event in approvals.select_related("plan__regency__province").order_by("created_at", "pk")
+    ]
+
+    ever_approved = PlanEvent.objects.filter(
+        plan__regency=OuterRef("regency"), action=PlanAction.APPROVED, created_at__lt=end
+    )
+    without_plan = [
+        {
+            "regency_code": mou.regency.code,
+            "regency": mou.regency.name,
+            "province": mou.regency.province.name,
+            "cohort": mou.cohort.year,
+            "signed_on": mou.signed_on.isoformat(),
+            "months": months_between(mou.signed_on, as_of),
+            "is_demo": mou.is_demo,
+        }
+        for mou in mous.filter(in_force(as_of))
+        .filter(~Exists(ever_approved))
+        .select_related("regency__province", "cohort")
+        .order_by("signed_on", "regency__code")
+    ]
+
+    # The programmes of the plans in force at the end of the period, each with its update for the quarter, if any.
+    in_force_plans = plans.filter(status_then=PlanStatus.APPROVED).values("pk")
+    programmes = Programme.objects.filter(plan__in=in_force_plans).annotate(
+        report=FilteredRelation(
+            "progress_updates",
+            condition=Q(progress_updates__year=quarter.year, progress_updates__quarter=quarter.quarter),
+        )
+    )
+    runs = Q(start_year__lte=quarter.year, end_year__gte=quarter.year)
+    weighted = ExpressionWrapper(
+        F("report__physical_percent") * F("budget"), output_field=DecimalField(max_digits=30, decimal_places=2)
+    )
+    measures = {
+        "programmes": Count("pk"),
+        "spent": Sum("report__spent", default=0),
+        "reported": Count("report"),
+        "reported_budget": Sum("budget", filter=Q(report__isnull=False), default=0),
+        "weighted": Sum(weighted, default=0),
+        "physical_sum": Sum("report__physical_percent", default=0),
+        "due": Count("pk", filter=runs),
+        "on_time": Count("report", filter=runs & Q(report__created_at__lt=due_end)),
+        "late": Count("report", filter=runs & Q(report__created_at__gte=due_end)),
+        # Last: once an aggregate is named "budget", later expressions would read it instead of the field.
+        "budget": Sum("budget", default=0),
+    }
+
+    def finish(row):
+        """Ratios of a row of sums, and the updates still missing once the due date has passed."""
+        row["physical"] = (
+            percent(row["weighted"], row["reported_budget"] * 100)
+            if row["reported_budget"]
+            else percent(row["physical_sum"], row["reported"] * 100)
+        )
+        row["financial"] = percent(row["spent"], row["reported_budget"])
+        row["missing"] = max(0, row["due"] - row["on_time"] - row["late"]) if due.date < today else None
+        del row["weighted"], row["physical_sum"]
+        return row
+
+    totals = finish(programmes.aggregate(**measures))
+    by_dimension = {
+        (row["dimension__code"], row["horizon"]): row
+        for row in programmes.values("dimension__code", "horizon").annotate(**measures).order_by()
+    }
+    dimensions = []
+    for dimension in Dimension.objects.order_by("order", "pk"):
+        rows = [finish(dict(row)) for key, row in sorted(by_dimension.items()) if key[0] == dimension.code]
+        dimensions.append(
+            {
+                "code": dimension.code,
+                "name_id": dimension.name_id,
+                "name_en": dimension.name_en,
+                "programmes": sum(row["programmes"] for row in rows),
+                "budget": sum(row["budget"] for row in rows),
+                "spent": sum(row["spent"] for row in rows),
+                "horizons": {row["horizon"]: row["programmes"] for row in rows},
+            }
+        )
+    funding = [
+        finish(dict(row, source=row.pop("funding_source")))
+        for row in programmes.values("funding_source").annotate(**measures).order_by("funding_source")
+    ]
+
+    table = table_rows(scope, as_of, start, end, mous, plans, programmes, measures, finish, without_plan)
+    return {
+        "version": FIGURES_VERSION,
+        "scope": {"key": scope.key, "name": scope.province.name if scope.province else None},
+        "period": {"key": period.key, "kind": period.kind, "start": period.start.isoformat(), "end": as_of.isoformat()},
+        "complete_period": as_of == period.end,
+        "generated_at": timezone.now().isoformat(),
+        "has_demo": bool(members["demo"] or plan_demo or any(row["is_demo"] for row in signed)),
+        "members": members,
+        "goals": goals,
+        "cohorts": cohorts,
+        "signed": signed,
+        "plans_by_status": plans_by_status,
+        "approved": approved,
+        "without_plan": without_plan,
+        "quarter": {
+            "key": str(quarter),
+            "year": quarter.year,
+            "quarter": quarter.quarter,
+            "due": due.date.isoformat(),
+            "due_passed": due.date < today,
+        },
+        "dimensions": dimensions,
+        "funding": funding,
+        "totals": totals,
+        "table": table,
+    }
+
+
+def table_rows(scope, as_of, start, end, mous, plans, programmes, measures, finish, without_plan):
+    """The per-province (or per-regency) table: one grouped query per measure, merged by the row's code."""
+    rows = {row["code"]: dict(row, members=0, signed=0, approved_plans=0, without_plan=0) for row in scope.rows()}
+    group = scope.group("")
+    for row in mous.filter(in_force(as_of)).values(group).annotate(n=Count("regency", distinct=True)).order_by():
+        rows[row[group]]["members"] = row["n"]
+    for row in (
+        mous.filter(signed_on__gte=start.date(), signed_on__lt=end.date())
+        .values(group)
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        rows[row[group]]["signed"] = row["n"]
+    for row in plans.filter(status_then=PlanStatus.APPROVED).values(group).annotate(n=Count("pk")).order_by():
+        rows[row[group]]["approved_plans"] = row["n"]
+    for item in without_plan:
+        code = item["regency_code"] if scope.province else item["regency_code"][:2]
+        rows[code]["without_plan"] += 1
+    empty = finish(dict.fromkeys(measures, 0))
+    for row in rows.values():
+        row.update(empty)
+    programme_group = scope.group("plan__")
+    for row in programmes.values(programme_group).annotate(**measures).order_by():
+        rows[row.pop(programme_group)].update(finish(row))
+    return list(rows.values())
