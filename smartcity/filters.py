@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from regencies.filters import StrictFilterSet
+from regencies.models import Province
 from smartcity.models import NATIONAL, PeriodKind, ProgressReport, ReportStatus
 
 
@@ -33,11 +34,10 @@ class ReportFilterSet(StrictFilterSet):
         return queryset.filter(province__code=value)
 
     def is_valid(self):
+        """A scope must be ``national`` or a province in the register: ``?scope=99`` is a 400, not an empty list."""
         valid = super().is_valid()
         scope = self.form.cleaned_data.get("scope") if valid else None
-        if scope and scope != NATIONAL and not (len(scope) == 2 and scope.isdigit()):
-            self.form.add_error(
-                "scope", _("Use national or a two-digit province code, not %(value)s.") % {"value": scope}
-            )
+        if scope and scope != NATIONAL and not Province.objects.filter(code=scope).exists():
+            self.form.add_error("scope", _("Use national or a province code, not %(value)s.") % {"value": scope})
             return False
         return valid

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +108,23 @@ def report_file_path(instance, filename):
     return f"reports/{uuid.uuid4().hex}.{instance.format}"
 
 
+# Newest period first: by the month a period ends in (a month before the quarter that ends with it), national
+# before the provinces in code order. Needs ``ProgressReportQuerySet.newest_first``'s annotations.
+NEWEST_FIRST = ["-year", "-last_month", "period_kind", "scope_order", "-id"]
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.annotate(
+            last_month=models.Case(
+                models.When(period_kind=PeriodKind.QUARTER, then=models.F("number") * 3),
+                default=models.F("number"),
+                output_field=models.PositiveSmallIntegerField(),
+            ),
+            scope_order=Coalesce("province__code", models.Value("")),
+        ).order_by(*NEWEST_FIRST)
+
+
 class ProgressReport(models.Model):
     """The programme's progress over one month or quarter, nationally (no province) or for one province.
 
@@ -148,10 +166,12 @@ class ProgressReport(models.Model):
     has_demo = models.BooleanField(_("includes demo data"), default=False)
     notified_at = models.DateTimeField(_("subscribers notified at"), null=True, blank=True)
 
+    objects = ProgressReportQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
-        ordering = ["-year", "-number", "period_kind", "province__code"]
+        ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["period_kind", "year", "number"],

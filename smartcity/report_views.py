@@ -13,24 +13,14 @@ from django.views.generic import TemplateView
 from regencies.views import FilteredListView
 from smartcity.filters import ReportFilterSet
 from smartcity.forms import ReportRequestForm, SubscriptionForm
-from smartcity.models import NATIONAL, ProgressReport, ReportFile, ReportFormat, ReportStatus, ReportSubscription
+from smartcity.models import NATIONAL, ProgressReport, ReportFile, ReportStatus, ReportSubscription
 from smartcity.reports import services
+from smartcity.reports.files import CONTENT_TYPES, file_name
 from smartcity.reports.sections import sections, title
-
-CONTENT_TYPES = {
-    ReportFormat.CSV: "text/csv; charset=utf-8",
-    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ReportFormat.PDF: "application/pdf",
-}
 
 
 class ReportAccessMixin(PermissionRequiredMixin):
     permission_required = "smartcity.view_progressreport"
-
-
-def file_name(report, format, language):
-    """e.g. ``laporan-kemajuan-national-2026-10-id.pdf``."""
-    return f"laporan-kemajuan-{report.scope}-{report.period.key}-{language}.{format}"
 
 
 def status_data(report):
@@ -63,7 +53,7 @@ class ReportListView(ReportAccessMixin, FilteredListView):
     request_form = None  # a bound "generate now" form with its errors, when a request was refused
 
     def get_base_queryset(self):
-        return ProgressReport.objects.select_related("province", "requested_by")
+        return ProgressReport.objects.newest_first().select_related("province", "requested_by")
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -87,7 +77,7 @@ class ReportRequestView(PermissionRequiredMixin, View):
             try:
                 report = services.request(form.cleaned_data["scope"], form.cleaned_data["period"], user=request.user)
             except services.ReportError as error:
-                if error.report is None:
+                if error.code == services.INVALID:
                     form.add_error(error.field, error.message)
                 else:
                     messages.error(request, error.message)

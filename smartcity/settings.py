@@ -191,6 +191,7 @@ SPECTACULAR_SETTINGS = {
         "MoUStatusEnum": "mou.choices.MoUStatus",
         "PlanStatusEnum": "masterplans.choices.PlanStatus",
         "ProgressStatusEnum": "masterplans.choices.ProgressStatus",
+        "ReportStatusEnum": "smartcity.models.ReportStatus",
     },
 }
 

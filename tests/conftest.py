@@ -50,3 +50,38 @@ def officer(register):
 @pytest.fixture
 def partner(db):
     return UserFactory(username="partner", role=roles.PARTNER)
+
+
+@pytest.fixture
+def broker_down():
+    """A real broker address where nothing listens, for sending tasks (``broker_write_url``: ``broker_url`` loses to
+    the ``CELERY_BROKER_URL`` variable); the app's pooled connections are dropped before and after."""
+    from kombu import pools
+
+    from smartcity.celery import app
+
+    saved = app.conf.get("broker_write_url"), app.conf.task_always_eager
+
+    def forget_connections():
+        pools.reset()  # kombu's shared pools: closed and forgotten, so the next task sent connects afresh
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.broker_write_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
+    forget_connections()
+    yield
+    app.conf.broker_write_url, app.conf.task_always_eager = saved
+    forget_connections()
+
+
+@pytest.fixture
+def tasks_in_process(settings, tmp_path):
+    """Run Celery tasks here when their transaction commits (CI has a broker, and a worker would run them
+    elsewhere), with uploaded and generated files in a temporary folder."""
+    from smartcity.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager

@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "progress report",
                 "verbose_name_plural": "progress reports",
-                "ordering": ["-year", "-number", "period_kind", "province__code"],
+                "ordering": ["-requested_at"],
                 "permissions": [("request_progressreport", "Can request a progress report")],
             },
         ),

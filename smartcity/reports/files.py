@@ -25,8 +25,18 @@ from reportlab.platypus.flowables import Flowable
 
 from smartcity.reports.sections import DATE, MONEY, NUMBER, PERCENT, dimension_name, display, sections, title
 
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
 XLSX_FORMATS = {NUMBER: "#,##0", MONEY: '"Rp"#,##0', PERCENT: '0.0"%"', DATE: "dd/mm/yyyy"}
 REAL, DEMO, MUTED = colors.HexColor("#1d5fa8"), colors.HexColor("#c77800"), colors.HexColor("#9aa5b1")
+
+
+def file_name(report, format, language):
+    """What a download is called, e.g. ``laporan-kemajuan-national-2026-10-id.pdf``."""
+    return f"laporan-kemajuan-{report.scope}-{report.period.key}-{language}.{format}"
 
 
 def preamble(report):

@@ -1,8 +1,9 @@
 """Requesting and running progress reports: one row per scope and period, safe to run again, and never lost.
 
-``request`` is what pages, the API and the schedule call: it validates, marks the row queued and queues the job
-after commit. ``run`` is the job's body: it reloads the row, guards against endless re-delivery, computes the
-figures, writes the files, and swaps them in at once.
+``request`` is what the pages, the API and ``generate_report`` (the command) call, and ``monthly`` what the schedule
+runs: they validate, mark the row queued (``claim``) and queue the job after commit. ``run`` is the job's body: it
+reloads the row, guards against endless re-delivery (``start``), computes the figures, writes the files, and swaps
+them in at once (``finish``). ``sweep`` fails what no worker will finish.
 """
 
 import logging
@@ -30,12 +31,17 @@ LANGUAGES = [code for code, name in settings.LANGUAGES]
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
-class ReportError(Exception):
-    """A request that cannot be met; the message is for the user, and ``field`` names what was wrong."""
+# Why a request is refused: bad input (``field`` names it), the report is already being made, or the broker is down.
+INVALID, RUNNING, QUEUE_UNAVAILABLE = "invalid", "running", "queue_unavailable"
 
-    def __init__(self, message, field=None, report=None):
+
+class ReportError(Exception):
+    """A request that cannot be met: the message is for the user; ``field`` names the input at fault, ``report``
+    the report concerned."""
+
+    def __init__(self, message, field=None, report=None, code=INVALID):
         super().__init__(message)
-        self.message, self.field, self.report = message, field, report
+        self.message, self.field, self.report, self.code = message, field, report, code
 
 
 def parse_scope(key):
@@ -83,7 +89,7 @@ def claim(province, period, user=None, scheduled=False, replace_done=True):
         except IntegrityError:  # another request made it a moment ago: decide on that one
             return claim(province, period, user, scheduled, replace_done)
     elif report.status in ACTIVE_STATUSES:
-        raise ReportError(_("This report is already being prepared; wait for it to finish."), "period", report)
+        raise ReportError(_("This report is already being prepared; wait for it to finish."), None, report, RUNNING)
     elif report.status == ReportStatus.DONE and not replace_done:
         return None
     report.status, report.progress, report.attempts, report.error = ReportStatus.QUEUED, 0, 0, ""
@@ -112,7 +118,7 @@ def request(scope_key, period_key, user=None):
         ProgressReport.objects.filter(pk=report.pk).update(
             status=ReportStatus.FAILED, error=message, finished_at=timezone.now()
         )
-        raise ReportError(message, None, report) from error
+        raise ReportError(message, None, report, QUEUE_UNAVAILABLE) from error
     return report
 
 

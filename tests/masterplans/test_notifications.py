@@ -8,16 +8,9 @@ from masterplans import services
 from masterplans.models import ProgressReminder, ProgressUpdate
 from masterplans.notifications import progress_reminders, quarter_to_remind
 from masterplans.schedule import Quarter
-from smartcity.celery import app
 
-
-@pytest.fixture(autouse=True)
-def tasks_in_process():
-    """Run the email tasks here, so their mail lands in Django's test outbox (a worker would send it elsewhere)."""
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = eager
+# The email tasks run here, so their mail lands in Django's test outbox (a worker would send it elsewhere).
+pytestmark = pytest.mark.usefixtures("tasks_in_process")
 
 
 def test_reviewers_hear_of_a_submission(complete_draft, officer, reviewer, django_capture_on_commit_callbacks):

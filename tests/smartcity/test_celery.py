@@ -1,13 +1,12 @@
 import os
 import subprocess
-import sys
 import uuid
 
 import pytest
 from django.conf import settings
 
 from smartcity.tasks import ping
-from tests.smartcity.helpers import PROJECT_ROOT
+from tests.smartcity.helpers import PROJECT_ROOT, worker_command
 
 pytestmark = pytest.mark.services
 
@@ -19,24 +18,7 @@ def worker():
         pytest.skip("CELERY_BROKER_URL is not set: this test needs Redis and a worker")
     name = f"test-{uuid.uuid4().hex[:8]}"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "smartcity",
-            "worker",
-            "--pool",
-            "solo",
-            "--queues",
-            name,
-            "--hostname",
-            f"{name}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "INFO",
-        ],
+        worker_command(name, name),
         cwd=PROJECT_ROOT,
         env=os.environ.copy(),
         stdout=subprocess.PIPE,

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from smartcity.celery import app
 from smartcity.models import ProgressReport, ReportStatus
 from smartcity.reports import services
 from tests.browser import needs_chromium, sign_in
@@ -16,17 +15,9 @@ SCREENSHOT = Path("/tmp/browser-report.png")
 pytestmark = [
     pytest.mark.services,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("tasks_in_process"),
     needs_chromium,
 ]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = eager
 
 
 def test_the_report_page_follows_the_job_without_a_reload(programme, reviewer, live_server, page):

@@ -21,7 +21,6 @@ from masterplans.models import Dimension, MasterPlan, PlanEvent, Programme, Prog
 from mou.models import Cohort, MoU
 from regencies.models import Province, Regency
 from smartcity import roles
-from smartcity.celery import app
 from smartcity.models import ProgressReport, ReportFile, ReportStatus, ReportSubscription
 from smartcity.reports import services
 from smartcity.reports.figures import Scope, compute
@@ -40,14 +39,7 @@ def at(year, month, day, hour=10):
     return timezone.make_aware(datetime.datetime(year, month, day, hour))
 
 
-@pytest.fixture(autouse=True)
-def tasks_in_process(settings, tmp_path):
-    """Run the report job here (a worker has its own tests) and keep its files in a temporary folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = eager
+pytestmark = pytest.mark.usefixtures("tasks_in_process")  # the report job runs here; a worker has its own tests
 
 
 @pytest.fixture
@@ -579,23 +571,6 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
     client.force_login(reviewer)
     with django_assert_num_queries(DETAIL_QUERIES):
         assert client.get(report.get_absolute_url()).status_code == 200
-
-
-@pytest.fixture
-def broker_down():
-    """A real broker address where nothing listens, for publishing (``broker_write_url``: ``broker_url`` would
-    lose to the ``CELERY_BROKER_URL`` variable), with the app's pooled connections dropped around it."""
-    saved = app.conf.broker_write_url, app.conf.task_always_eager
-
-    def reset_pools():
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    app.conf.broker_write_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
-    reset_pools()
-    yield
-    app.conf.broker_write_url, app.conf.task_always_eager = saved
-    reset_pools()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
