@@ -4,6 +4,7 @@ Each writer takes the report and returns bytes; call them inside ``translation.o
 """
 
 import csv
+import datetime
 import io
 from xml.sax.saxutils import escape
 
@@ -42,7 +43,8 @@ def file_name(report, format, language):
 def preamble(report):
     """The lines every file opens with: title, period, when it was made, and the demo warning if it applies."""
     figures = report.figures
-    generated = formats.date_format(timezone.localtime(report.finished_at or report.requested_at), "j F Y H:i")
+    when = datetime.datetime.fromisoformat(figures["generated_at"])
+    generated = formats.date_format(timezone.localtime(when), "j F Y H:i")
     lines = [
         title(report),
         _("Period: %(start)s to %(end)s")

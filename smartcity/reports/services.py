@@ -160,7 +160,7 @@ def run(scope_key, period_key):
     try:
         figures = compute(Scope(province), period)
         set_progress(report, 40)
-        report.figures, report.finished_at = figures, timezone.now()
+        report.figures = figures
         contents, progress, step = [], 40, 55 // (len(WRITERS) * len(LANGUAGES))
         for language in LANGUAGES:
             with translation.override(language):
@@ -199,7 +199,7 @@ def finish(report, figures, contents):
             item.save()
         locked.figures, locked.has_demo = figures, figures["has_demo"]
         locked.status, locked.progress, locked.error = ReportStatus.DONE, 100, ""
-        locked.finished_at = report.finished_at
+        locked.finished_at = timezone.now()
         locked.save()
         transaction.on_commit(lambda: [item.file.delete(save=False) for item in old])
         if locked.scheduled and locked.notified_at is None:
