@@ -190,7 +190,11 @@ class ProgressReport(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="report_progress_at_most_100"),
         ]
-        permissions = [("request_progressreport", _("Can request a progress report"))]
+        permissions = [
+            ("request_progressreport", _("Can request a progress report")),
+            # The dashboard reads the same figures as the reports, so its permission lives beside theirs.
+            ("view_dashboard", _("Can open the ministry's dashboard")),
+        ]
 
     def __str__(self):
         return f"{self.scope_label} – {self.period.label}"

@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from smartcity import report_views, views
+from smartcity import dashboard_views, report_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("programme/", views.OverviewView.as_view(), name="overview"),
+    path("dashboard/", dashboard_views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/provinces/<str:code>/", dashboard_views.ProvinceDashboardView.as_view(), name="dashboard-province"),
+    path("dashboard/regencies/<str:code>/", dashboard_views.RegencyDashboardView.as_view(), name="dashboard-regency"),
     path("reports/", report_views.ReportListView.as_view(), name="report-list"),
     path("reports/generate/", report_views.ReportRequestView.as_view(), name="report-request"),
     path("reports/subscription/", report_views.SubscriptionView.as_view(), name="report-subscription"),

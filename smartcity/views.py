@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -12,15 +13,30 @@ from masterplans.choices import PlanStatus
 from masterplans.models import MasterPlan
 from mou.models import MoU
 from regencies.models import Province, Regency
+from smartcity import home
 from smartcity.celery import app as celery_app
 from smartcity.forms import OverviewForm
-from smartcity.overview import overview
+from smartcity.overview import cohort_chart, public_overview
+from smartcity.overview import sections as overview_sections
+from smartcity.reports.files import csv_download
+from smartcity.templatetags.charts import export_query
 
 
 class HomeView(TemplateView):
+    """The public home for visitors; for reviewers, officers and ministry staff, what their role has to do next."""
+
     template_name = "home.html"
 
+    def get(self, request, *args, **kwargs):
+        self.panels = home.panels(request.user)
+        return super().get(request, *args, **kwargs)
+
+    def get_template_names(self):
+        return ["smartcity/home.html"] if self.panels else [self.template_name]
+
     def get_context_data(self, **kwargs):
+        if self.panels:
+            return super().get_context_data(panels=self.panels, **kwargs)
         return super().get_context_data(
             province_count=Province.objects.active().count(),
             regency_count=Regency.objects.active().count(),
@@ -62,7 +78,8 @@ def healthz(request):
 
 
 class OverviewView(TemplateView):
-    """The public programme overview: the goal, cohorts against targets, provinces, latest signings, as of a day."""
+    """The public programme overview: the goal, cohorts against targets, provinces, the plans in force and the
+    latest signings, as of a day; every table is also a CSV (``?export=<table>``). No personal data."""
 
     template_name = "overview.html"
 
@@ -70,12 +87,25 @@ class OverviewView(TemplateView):
         form = OverviewForm(request.GET)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        figures = overview(
-            form.cleaned_data["as_of"],
-            include_demo=form.cleaned_data["data"] == "all",
-            province_sort=form.cleaned_data["sort"],
-        )
-        keep = {"as_of": form.cleaned_data["as_of"].isoformat(), "data": form.cleaned_data["data"]}
+        as_of, include_demo = form.cleaned_data["as_of"], form.cleaned_data["data"] == "all"
+        figures = public_overview(as_of, include_demo=include_demo, province_sort=form.cleaned_data["sort"])
+        tables = overview_sections(figures, include_demo)
+        export = request.GET.get("export")
+        if export:
+            if export not in tables:
+                form.add_error(None, _("There is no table “%(name)s” to download.") % {"name": export})
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            return csv_download(tables[export], f"ikhtisar-{export}-{as_of.isoformat()}.csv")
+        keep = {"as_of": as_of.isoformat(), "data": form.cleaned_data["data"]}
         return self.render_to_response(
-            self.get_context_data(form=form, include_demo=keep["data"] == "all", sort_query=urlencode(keep), **figures)
+            self.get_context_data(
+                form=form,
+                include_demo=include_demo,
+                sort_query=urlencode(keep),
+                sections=tables,
+                cohort_chart=cohort_chart(tables["cohorts"]),
+                plan_rows=list(zip(figures["plans"], tables["plans"].rendered(), strict=True)),
+                csv_queries={slug: export_query({"request": request}, slug) for slug in tables},
+                **figures,
+            )
         )

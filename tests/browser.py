@@ -41,3 +41,11 @@ def sign_in(page: Page, username):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator(".account .user-name")).to_have_text(username)
+
+
+def watch_for_problems(page: Page, base_url):
+    """A list that fills with console errors and with requests to any host but ``base_url``."""
+    problems = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("request", lambda request: None if request.url.startswith(base_url) else problems.append(request.url))
+    return problems

@@ -26,7 +26,7 @@ from django.utils import timezone
 from masterplans.choices import PlanAction, PlanStatus
 from masterplans.models import Dimension, MasterPlan, PlanEvent, Programme
 from mou.models import Cohort, Goal, MoU, in_force
-from regencies.models import Regency
+from regencies.models import Province, Regency
 from smartcity.models import NATIONAL
 
 FIGURES_VERSION = 1
@@ -67,12 +67,11 @@ class Scope:
         return f"{prefix}regency__province__code" if self.province is None else f"{prefix}regency__code"
 
     def rows(self):
-        """The rows of the table, in order: every province, or every regency of the province."""
+        """The rows of the table, in code order: every province, or every regency of the province. Inactive ones
+        too: the register keeps a dropped regency only while records point to it, and then its figures count."""
         if self.province is None:
-            from regencies.models import Province
-
-            return list(Province.objects.active().values("code", "name"))
-        return list(Regency.objects.active().filter(province=self.province).values("code", "name"))
+            return list(Province.objects.order_by("code").values("code", "name"))
+        return list(Regency.objects.filter(province=self.province).order_by("code").values("code", "name"))
 
 
 def status_then(end):
@@ -82,11 +81,29 @@ def status_then(end):
 
 
 def compute(scope, period, today=None):
-    """The report's figures as plain JSON-ready data (no labels: the page and the files add them per language)."""
+    """The report's figures as plain JSON-ready data (no labels: the page and the files add them per language).
+
+    Progress updates are read as they are on the day the report is made: those of a quarter come in after it
+    ends, up to and past their due date."""
     today = today or timezone.localdate()
     as_of = min(period.end, today)
-    start, end = local_midnight(period.start), local_midnight(as_of + datetime.timedelta(days=1))
-    quarter = period.progress_quarter()
+    figures = snapshot(scope, period.start, as_of, period.progress_quarter(), seen_until=today)
+    figures["period"] = {
+        "key": period.key,
+        "kind": period.kind,
+        "start": period.start.isoformat(),
+        "end": as_of.isoformat(),
+    }
+    figures["complete_period"] = as_of == period.end
+    return figures
+
+
+def snapshot(scope, first_day, as_of, quarter, seen_until):
+    """The figures on ``as_of``: what was in force then, what happened from ``first_day``, and the progress updates
+    of ``quarter`` made by ``seen_until`` (counted missing once their due date is before it). Reports and dashboards
+    (which see updates up to their own day) alike."""
+    start, end = local_midnight(first_day), local_midnight(as_of + datetime.timedelta(days=1))
+    seen_end = local_midnight(seen_until + datetime.timedelta(days=1))
     due = quarter.due()
     due_end = local_midnight(due.date + datetime.timedelta(days=1))
 
@@ -124,7 +141,7 @@ def compute(scope, period, today=None):
             "signed_on": mou.signed_on.isoformat(),
             "is_demo": mou.is_demo,
         }
-        for mou in mous.filter(signed_on__gte=period.start, signed_on__lte=as_of)
+        for mou in mous.filter(signed_on__gte=first_day, signed_on__lte=as_of)
         .select_related("regency__province", "cohort")
         .order_by("signed_on", "regency__code")
     ]
@@ -175,7 +192,11 @@ def compute(scope, period, today=None):
     programmes = Programme.objects.filter(plan__in=in_force_plans).annotate(
         report=FilteredRelation(
             "progress_updates",
-            condition=Q(progress_updates__year=quarter.year, progress_updates__quarter=quarter.quarter),
+            condition=Q(
+                progress_updates__year=quarter.year,
+                progress_updates__quarter=quarter.quarter,
+                progress_updates__created_at__lt=seen_end,
+            ),
         )
     )
     runs = Q(start_year__lte=quarter.year, end_year__gte=quarter.year)
@@ -204,7 +225,7 @@ def compute(scope, period, today=None):
             else percent(row["physical_sum"], row["reported"] * 100)
         )
         row["financial"] = percent(row["spent"], row["reported_budget"])
-        row["missing"] = max(0, row["due"] - row["on_time"] - row["late"]) if due.date < today else None
+        row["missing"] = max(0, row["due"] - row["on_time"] - row["late"]) if due.date < seen_until else None
         del row["weighted"], row["physical_sum"]
         return row
 
@@ -236,8 +257,6 @@ def compute(scope, period, today=None):
     return {
         "version": FIGURES_VERSION,
         "scope": {"key": scope.key, "name": scope.province.name if scope.province else None},
-        "period": {"key": period.key, "kind": period.kind, "start": period.start.isoformat(), "end": as_of.isoformat()},
-        "complete_period": as_of == period.end,
         "generated_at": timezone.now().isoformat(),
         "has_demo": bool(members["demo"] or plan_demo or any(row["is_demo"] for row in signed)),
         "members": members,
@@ -252,7 +271,7 @@ def compute(scope, period, today=None):
             "year": quarter.year,
             "quarter": quarter.quarter,
             "due": due.date.isoformat(),
-            "due_passed": due.date < today,
+            "due_passed": due.date < seen_until,
         },
         "dimensions": dimensions,
         "funding": funding,

@@ -8,6 +8,7 @@ import datetime
 import io
 from xml.sax.saxutils import escape
 
+from django.http import HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -69,11 +70,35 @@ def write_csv(report):
     for section in sections(report.figures):
         writer.writerow([])
         writer.writerow([section.title])
-        writer.writerow([column.title for column in section.columns])
-        writer.writerows(section.displayed())
-        if section.note:
-            writer.writerow([section.note])
-    # A byte-order mark, so spreadsheet programs read the file as UTF-8.
+        write_section(writer, section)
+    return with_bom(buffer)
+
+
+def section_csv(section):
+    """One section as a CSV file of its own (a dashboard's table)."""
+    buffer = io.StringIO()
+    write_section(csv.writer(buffer), section)
+    return with_bom(buffer)
+
+
+def csv_download(section, filename):
+    """A section as a CSV download named ``filename``: every dashboard table's ``?export=``."""
+    return HttpResponse(
+        section_csv(section),
+        content_type=CONTENT_TYPES["csv"],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def write_section(writer, section):
+    writer.writerow([column.title for column in section.columns])
+    writer.writerows(section.displayed())
+    if section.note:
+        writer.writerow([section.note])
+
+
+def with_bom(buffer):
+    """A byte-order mark first, so spreadsheet programs read the file as UTF-8."""
     return ("\ufeff" + buffer.getvalue()).encode()
 
 

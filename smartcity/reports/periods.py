@@ -75,5 +75,10 @@ class Period:
 
     def progress_quarter(self):
         """The latest quarter that has ended by the period's end: the one whose progress updates the report reads."""
-        quarter = Quarter.containing(self.end)
-        return quarter if quarter.end == self.end else quarter.previous()
+        return quarter_ended_by(self.end)
+
+
+def quarter_ended_by(day):
+    """The latest quarter that has ended on or before ``day``."""
+    quarter = Quarter.containing(day)
+    return quarter if quarter.end == day else quarter.previous()

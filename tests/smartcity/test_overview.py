@@ -1,6 +1,8 @@
 """The public programme overview (/programme/): the goal, cohorts, provinces and latest signings on any past day."""
 
+import csv
 import datetime
+import io
 import re
 from html.parser import HTMLParser
 
@@ -8,15 +10,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from masterplans import services
+from masterplans.choices import PlanAction, PlanStatus
+from masterplans.models import MasterPlan, PlanEvent
 from mou.choices import MoUStatus
 from mou.models import Cohort, MoU
 from regencies.models import Regency
-from tests.factories import MoUFactory, mous_for
+from tests.factories import MoUFactory, ProgrammeFactory, complete_plan, mous_for
 
 pytestmark = pytest.mark.django_db
 
 AFTER_ALL_SIGNINGS = "2019-06-01"
-QUERIES_PER_OVERVIEW = 6  # demo marker in the header, members, goals, cohorts, provinces, latest signings
+QUERIES_PER_OVERVIEW = 7  # demo marker in the header, members, goals, cohorts, provinces, latest signings, plans
 
 
 class _TableBodies(HTMLParser):
@@ -62,12 +67,17 @@ def main_html(response):
     return content[content.index("<main") : content.index("</main>")]
 
 
-def tables(response):
-    """(cohort rows, province rows) as rendered, each row the list of its cells' text."""
+def all_tables(response):
+    """(cohort rows, province rows, plan rows) as rendered, each row the list of its cells' text."""
     parser = _TableBodies()
     parser.feed(main_html(response))
-    cohort_rows, province_rows = parser.tables
-    return cohort_rows, province_rows
+    cohort_rows, province_rows, plan_rows = parser.tables
+    return cohort_rows, province_rows, plan_rows
+
+
+def tables(response):
+    """(cohort rows, province rows) as rendered, each row the list of its cells' text."""
+    return all_tables(response)[:2]
 
 
 def goal_figures(response):
@@ -199,9 +209,8 @@ def test_demo_is_marked_on_the_page(client, demo):
     response = get_overview(client, as_of=AFTER_ALL_SIGNINGS)
 
     assert re.search(r'<span class="badge badge-demo">[^<]*\b99\b', as_of_paragraph(response))
-    html = main_html(response)
-    for demo_count in (25, 49):
-        assert f'<td class="num"><span class="badge badge-demo">{demo_count}</span></td>' in html
+    cohort_rows, _ = tables(response)
+    assert [row[3] for row in cohort_rows] == ["25", "49", "25"]  # the cohort chart's data table: of which demo
     latest = response.context["latest"]
     assert len(latest) == 10 and all(mou.is_demo for mou in latest)  # the 2019 demo signings are the latest
     assert signings_list(response).count("badge-demo") == 10
@@ -474,7 +483,11 @@ def test_the_figures_are_the_same_in_english(client, demo):
     for name in ("members", "goals", "latest"):
         assert english.context[name] == indonesian.context[name]
     assert cohort_members(english) == cohort_members(indonesian) == {2017: 25, 2018: 50}
-    assert tables(english) == tables(indonesian)
+    (english_cohorts, english_provinces), (cohorts, provinces) = tables(english), tables(indonesian)
+    assert english_provinces == provinces
+    assert [row[:4] for row in english_cohorts] == [row[:4] for row in cohorts]
+    assert [row[4] for row in english_cohorts] == ["100.0%", "100.0%"]  # a decimal point in English
+    assert [row[4] for row in cohorts] == ["100,0%", "100,0%"]  # a decimal comma in Indonesian
     assert goal_figures(english) == goal_figures(indonesian) == [(75, 100)]
     html = main_html(english)
     assert "State of the programme on 8 May 2018." in html
@@ -512,3 +525,222 @@ def test_an_mou_past_its_valid_until_date_no_longer_counts(client, programme):
     MoU.objects.filter(regency__code="16.03").update(valid_until=datetime.date(2023, 5, 8))
     assert get_overview(client, as_of="2023-05-08").context["members"]["real"] == 1
     assert get_overview(client, as_of="2023-05-09").context["members"]["real"] == 0
+
+
+# --- Plans in force -------------------------------------------------------------------------------------------------
+
+JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
+APPROVED_V1 = datetime.datetime(2019, 3, 4, 10, 0, tzinfo=JAKARTA)
+APPROVED_V2 = datetime.datetime(2021, 2, 1, 9, 0, tzinfo=JAKARTA)
+# complete_plan gives one programme per dimension (six), budgeted Rp1 to Rp6 billion: Rp21 billion in all.
+MUARA_ENIM_V1 = ["16.03", "Kabupaten Muara Enim", "Sumatera Selatan", "1", "4 Maret 2019", "2019–2023", "6"]
+MUARA_ENIM_V1 += ["Rp21.000.000.000"]
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def plan_in_force(programme, officer, reviewer, media_root):
+    """Muara Enim's plan 2019-2023, approved on 4 March 2019 with a comment, after a revision was asked for."""
+    plan = services.create_draft(
+        officer,
+        MasterPlan(regency=muara_enim_mou().regency, title="Masterplan Muara Enim", start_year=2019, end_year=2023),
+    )
+    complete_plan(plan)
+    services.submit(plan.pk, officer)
+    services.take_up(plan.pk, reviewer)
+    services.request_revision(plan.pk, reviewer, "Komentar penelaah: lengkapi rujukan RPJMD.")
+    services.submit(plan.pk, officer)
+    services.take_up(plan.pk, reviewer)
+    services.approve(plan.pk, reviewer, "Disetujui oleh penelaah.")
+    PlanEvent.objects.filter(plan=plan).update(created_at=APPROVED_V1)
+    return plan
+
+
+def plan_rows(response):
+    return all_tables(response)[2]
+
+
+def test_a_plan_in_force_is_listed_with_its_approval_period_programmes_and_budget(client, plan_in_force):
+    response = get_overview(client, as_of=AFTER_ALL_SIGNINGS)
+
+    assert response.context["plans"] == [plan_in_force]
+    assert plan_rows(response) == [MUARA_ENIM_V1]
+    assert f'<a href="{plan_in_force.get_absolute_url()}">Kabupaten Muara Enim</a>' in main_html(response)
+
+
+def test_a_plan_is_listed_from_the_day_it_was_approved(client, plan_in_force):
+    assert get_overview(client, as_of="2019-03-03").context["plans"] == []
+    assert get_overview(client, as_of="2019-03-04").context["plans"] == [plan_in_force]
+
+
+def test_a_new_version_replaces_the_old_one_from_the_day_it_was_approved(client, plan_in_force, officer, reviewer):
+    new = services.start_new_version(plan_in_force.pk, officer)
+    MasterPlan.objects.filter(pk=new.pk).update(start_year=2021, end_year=2025)
+    new.programmes.update(start_year=2021, end_year=2025)
+    services.submit(new.pk, officer)
+    services.take_up(new.pk, reviewer)
+    services.approve(new.pk, reviewer, "Versi 2 disetujui.")
+    PlanEvent.objects.filter(plan=new).update(created_at=APPROVED_V2)
+    PlanEvent.objects.filter(plan=plan_in_force, action=PlanAction.SUPERSEDED).update(created_at=APPROVED_V2)
+
+    before = get_overview(client, as_of="2021-01-31")
+    after = get_overview(client, as_of="2021-02-01")
+
+    assert before.context["plans"] == [plan_in_force]
+    assert plan_rows(before) == [MUARA_ENIM_V1]
+    assert after.context["plans"] == [new]
+    assert plan_rows(after) == [
+        ["16.03", "Kabupaten Muara Enim", "Sumatera Selatan", "2", "1 Februari 2021", "2021–2025", "6"]
+        + ["Rp21.000.000.000"]
+    ]
+
+
+def test_before_the_2018_signing_nothing_real_counts_and_no_plan_is_in_force(client, plan_in_force):
+    response = get_overview(client, as_of="2018-05-07")
+
+    assert response.status_code == 200
+    assert response.context["members"] == {"real": 0, "demo": 0, "total": 0}
+    assert goal_figures(response) == [(0, 100)]
+    assert cohort_members(response) == {2017: 0, 2018: 0}
+    assert provinces_with_members(response) == {}
+    assert response.context["latest"] == [] and response.context["plans"] == []
+    cohort_rows, province_rows, plans = all_tables(response)
+    assert [row[:4] for row in cohort_rows] == [["Angkatan 2017", "25", "0", "0"], ["Angkatan 2018", "50", "0", "0"]]
+    assert all(row[2] == "0" for row in province_rows)
+    assert len(plans) == 1 and len(plans[0]) == 1  # the one "no plan" row
+    assert "badge-demo" not in main_html(response)
+
+    signing_day = get_overview(client, as_of="2018-05-08")
+    assert signing_day.context["members"] == {"real": 1, "demo": 0, "total": 1}
+    assert signing_day.context["plans"] == []  # approved only in March 2019
+
+
+def test_the_plans_of_demo_regencies_are_marked_and_left_out_of_real_only(client, demo):
+    everything = get_overview(client)
+    real_only = get_overview(client, data="real")
+
+    demo_plans = everything.context["plans"]
+    assert demo_plans and all(plan.is_demo for plan in demo_plans)
+    assert len(demo_plans) == MasterPlan.objects.filter(status=PlanStatus.APPROVED).count()
+    table = re.search(r'<section class="plans-in-force">(.*?)</section>', main_html(everything), re.S)[1]
+    assert table.count("badge-demo") == len(demo_plans)
+    assert real_only.context["plans"] == []
+
+
+# --- No personal data -----------------------------------------------------------------------------------------------
+
+
+def test_the_public_page_and_its_files_name_no_person_and_quote_no_comment(client, plan_in_force, officer, reviewer):
+    officer.first_name, officer.last_name, officer.email = "Budi", "Santoso", "budi.santoso@muaraenim.go.id"
+    officer.save()
+    reviewer.first_name, reviewer.last_name, reviewer.email = "Rina", "Wulandari", "rina.wulandari@kominfo.go.id"
+    reviewer.save()
+    assert muara_enim_mou().regency_signatory_name == "Ir. Muzakir Sai Sohar"
+    personal = [
+        "Budi",
+        "Santoso",
+        "budi.santoso",
+        "Rina",
+        "Wulandari",
+        "rina.wulandari",
+        "Muzakir",
+        "Komentar penelaah",
+        "Disetujui oleh penelaah",
+        "RPJMD",
+    ]
+
+    page = get_overview(client, as_of=AFTER_ALL_SIGNINGS)
+    files = [get_overview(client, as_of=AFTER_ALL_SIGNINGS, export=slug) for slug in ("cohorts", "provinces", "plans")]
+
+    assert page.status_code == 200 and plan_rows(page) == [MUARA_ENIM_V1]
+    content = page.content.decode()
+    assert [word for word in personal if word in content] == []
+    for response in files:
+        assert response.status_code == 200
+        assert [word for word in personal if word in response.content.decode("utf-8-sig")] == []
+
+
+# --- CSV ------------------------------------------------------------------------------------------------------------
+
+
+def csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_each_table_downloads_as_csv_for_the_day_and_data_shown(client, plan_in_force):
+    plans = get_overview(client, as_of=AFTER_ALL_SIGNINGS, export="plans")
+
+    assert plans.status_code == 200
+    assert plans["Content-Type"] == "text/csv; charset=utf-8"
+    assert plans["Content-Disposition"] == 'attachment; filename="ikhtisar-plans-2019-06-01.csv"'
+    header, *rows = csv_rows(plans)
+    assert header == [
+        "Kode",
+        "Kabupaten/kota",
+        "Provinsi",
+        "Versi",
+        "Disetujui pada",
+        "Periode",
+        "Program",
+        "Anggaran terencana",
+        "Demo",
+    ]
+    assert rows[0] == MUARA_ENIM_V1 + ["tidak"]
+
+    cohorts = csv_rows(get_overview(client, as_of="2018-05-07", export="cohorts"))
+    assert cohorts[1:] == [["Angkatan 2017", "25", "0", "0", "0,0%"], ["Angkatan 2018", "50", "0", "0", "0,0%"]]
+    cohorts = csv_rows(get_overview(client, as_of=AFTER_ALL_SIGNINGS, data="real", export="cohorts"))
+    assert [row[:3] for row in cohorts[1:]] == [["Angkatan 2017", "25", "0"], ["Angkatan 2018", "50", "1"]] + [
+        ["Angkatan 2019", "25", "0"]
+    ]
+    assert len(cohorts[0]) == 4  # no "of which demo" column for real data only
+
+    provinces = csv_rows(get_overview(client, as_of=AFTER_ALL_SIGNINGS, sort="code", export="provinces"))
+    assert len(provinces) == 1 + 38
+    assert [row[0] for row in provinces[1:]] == sorted(row[0] for row in provinces[1:])
+    assert ["16", "Sumatera Selatan", "1", "0"] in provinces
+
+
+def test_the_download_links_keep_the_day_and_the_data_choice(client, plan_in_force):
+    html = main_html(get_overview(client, as_of="2018-05-08", data="real"))
+
+    for slug in ("cohorts", "provinces", "plans"):
+        assert f'href="?as_of=2018-05-08&amp;data=real&amp;export={slug}" download' in html
+
+
+def test_an_unknown_table_answers_400(client, programme):
+    response = get_overview(client, as_of=AFTER_ALL_SIGNINGS, export="officers")
+
+    assert response.status_code == 400
+    assert "officers" in main_html(response)
+    assert "plans" not in response.context
+
+
+@pytest.mark.parametrize("size", [1, 40])
+def test_the_overview_runs_the_same_number_of_queries_for_1_and_40_plans_in_force(
+    client, programme, django_assert_num_queries, size
+):
+    regencies = list(Regency.objects.exclude(mous__isnull=False).order_by("code")[:size])
+    mous = mous_for(regencies, Cohort.objects.get(year=2018))
+    plans = MasterPlan.objects.bulk_create(
+        MasterPlan(regency=mou.regency, mou=mou, title="Masterplan", start_year=2019, end_year=2023, status="approved")
+        for mou in mous
+    )
+    PlanEvent.objects.bulk_create(
+        PlanEvent(
+            plan=plan, action=PlanAction.APPROVED, from_status=PlanStatus.IN_REVIEW, to_status=PlanStatus.APPROVED
+        )
+        for plan in plans
+    )
+    for plan in plans:
+        ProgrammeFactory.create_batch(2, plan=plan)
+
+    with django_assert_num_queries(QUERIES_PER_OVERVIEW):
+        response = get_overview(client)
+
+    assert len(response.context["plans"]) == size
+    assert {(plan.programme_count, plan.budget_total) for plan in response.context["plans"]} == {(2, 2_000_000_000)}

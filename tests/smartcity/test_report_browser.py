@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from smartcity.models import ProgressReport, ReportStatus
 from smartcity.reports import services
-from tests.browser import needs_chromium, sign_in
+from tests.browser import needs_chromium, sign_in, watch_for_problems
 
 SCREENSHOT = Path("/tmp/browser-report.png")
 
@@ -22,11 +22,7 @@ pytestmark = [
 
 def test_the_report_page_follows_the_job_without_a_reload(programme, reviewer, live_server, page):
     report = ProgressReport.objects.create(period_kind="month", year=2026, number=10, requested_by=reviewer)
-    problems = []
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.on(
-        "request", lambda request: None if request.url.startswith(live_server.url) else problems.append(request.url)
-    )
+    problems = watch_for_problems(page, live_server.url)
 
     sign_in(page, "reviewer")
     page.goto(report.get_absolute_url())
