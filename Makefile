@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install install-dev test lint format messages worker beat
+.PHONY: run setup install install-dev test lint format messages worker beat bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,9 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A smartcity beat --loglevel INFO
+
+# Benchmarks at national scale on PostgreSQL (PG_SERVER): builds a database per scale once (--rebuild to redo),
+# measures with DEBUG off, prints the table and writes bench.json.
+PG_SERVER ?= postgres://postgres@127.0.0.1:5432
+bench: install
+	DEBUG=true $(PY) manage.py bench --server $(PG_SERVER)

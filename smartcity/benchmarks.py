@@ -1,0 +1,110 @@
+"""Measurements for ``manage.py bench``, taken in the process of one database (one scale): server time and SQL
+queries of the staff pages, and the national report job against its own SQL run directly with psycopg (the
+limit). The ``bench`` command runs this once per scale and compares them."""
+
+import statistics
+import time
+
+import psycopg
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from masterplans.models import MasterPlan
+from smartcity import roles
+from smartcity.models import ProgressReport
+from smartcity.reports import services
+from smartcity.reports.figures import Scope, compute
+from smartcity.reports.periods import Period
+
+REQUESTS = 20
+WARM_UP = 2
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed(function, repeat):
+    seconds = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def pages():
+    """The staff pages the issue names, each with a province and a regency that have data."""
+    plan = MasterPlan.objects.filter(status="approved").select_related("regency__province").order_by("pk").first()
+    province, regency = plan.regency.province.code, plan.regency.code
+    return {
+        "national dashboard": "/dashboard/",
+        "province page": f"/dashboard/provinces/{province}/",
+        "regency page": f"/dashboard/regencies/{regency}/",
+        "reviewer queue": "/plans/review/",
+    }
+
+
+def measure_pages():
+    user, _ = get_user_model().objects.get_or_create(username="bench-reviewer")
+    user.groups.add(Group.objects.get(name=roles.MINISTRY_REVIEWER))
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    results = {}
+    for name, address in pages().items():
+        for _ in range(WARM_UP):
+            assert client.get(address).status_code == 200, address
+        with CaptureQueriesContext(connection) as queries:
+            client.get(address)
+        # Counted now: every request starts by clearing the connection's query log.
+        query_count = len(queries.captured_queries)
+        seconds = timed(lambda address=address: client.get(address), REQUESTS)
+        results[name] = {
+            "address": address,
+            "median_ms": round(statistics.median(seconds) * 1000, 1),
+            "p95_ms": round(percentile(seconds, 0.95) * 1000, 1),
+            "queries": query_count,
+        }
+    return results
+
+
+def measure_report():
+    """The national report of last month as the job makes it (figures and six files), against the same SQL
+    aggregates sent straight to PostgreSQL with psycopg."""
+    period = Period.month_before(timezone.localdate())
+    with CaptureQueriesContext(connection) as captured:
+        compute(Scope(), period)
+    sql = [query["sql"] for query in captured.captured_queries]
+
+    def job():
+        ProgressReport.objects.filter(province=None, year=period.year, number=period.number).delete()
+        services.request("national", period.key)
+
+    job_seconds = statistics.median(timed(job, 3))
+    settings = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"],
+        port=settings["PORT"] or None,
+        password=settings["PASSWORD"] or None,
+    ) as raw:
+
+        def run_sql():
+            with raw.cursor() as cursor:
+                for statement in sql:
+                    cursor.execute(statement)
+                    cursor.fetchall()
+
+        raw_seconds = statistics.median(timed(run_sql, 3))
+    return {
+        "job_s": round(job_seconds, 3),
+        "raw_sql_s": round(raw_seconds, 3),
+        "ratio": round(job_seconds / raw_seconds, 2) if raw_seconds else None,
+        "queries": len(sql),
+    }

@@ -1,0 +1,119 @@
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from smartcity import benchmarks
+
+SCALES = ["0.1", "1"]
+SEED = 100
+TARGETS = {"queries": 12, "dashboard_median_ms": 150, "report_ratio": 3, "growth": 2}
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmark the portal at national scale on PostgreSQL: builds a database per scale (0.1 and 1) with "
+        "generate_scale_data, then measures the staff pages (median and p95 server time, SQL queries) and the "
+        "national report job against its raw SQL, with DEBUG off; prints a table and writes it as JSON."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
+        parser.add_argument("--output", default="bench.json", help="where the JSON goes")
+        parser.add_argument("--rebuild", action="store_true", help="make the scale databases again")
+        parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+
+    def handle(self, server, output, rebuild, measure, **options):
+        if measure:  # inside one scale's database: print the measurements as JSON
+            self.stdout.write(json.dumps({"pages": benchmarks.measure_pages(), "report": benchmarks.measure_report()}))
+            return
+        results = {}
+        # With DEBUG off, pages need the hashed static files' manifest.
+        self.manage(f"{server.rstrip('/')}/postgres", "collectstatic", "--noinput", "--verbosity", "0")
+        for scale in SCALES:
+            database = f"smartcity_bench_{scale.replace('.', '_')}"
+            url = f"{server.rstrip('/')}/{database}"
+            if rebuild or not self.exists(server, database):
+                self.build(server, database, url, scale)
+            self.stderr.write(f"Measuring scale {scale} …")
+            results[scale] = json.loads(self.manage(url, "bench", "--measure").stdout)
+        summary = self.summarise(results)
+        Path(output).write_text(json.dumps(summary, indent=2))
+        self.print_table(summary)
+        self.stdout.write(f"\nWritten to {output}.")
+
+    def exists(self, server, database):
+        with psycopg.connect(f"{server.rstrip('/')}/postgres", autocommit=True) as admin:
+            return admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone() is not None
+
+    def build(self, server, database, url, scale):
+        with psycopg.connect(f"{server.rstrip('/')}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            admin.execute(f'CREATE DATABASE "{database}"')
+        started = time.perf_counter()
+        for step in (["migrate", "--noinput"], ["load_regions"], ["load_programme"]):
+            self.manage(url, *step)
+        made = self.manage(url, "generate_scale_data", "--scale", scale, "--seed", str(SEED)).stdout.strip()
+        self.stderr.write(f"{made} (database ready in {time.perf_counter() - started:.0f} s)")
+
+    def manage(self, url, *arguments):
+        media = tempfile.mkdtemp(prefix="bench-media-")
+        environment = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DEBUG": "false",
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-000000"),
+            "MEDIA_ROOT": media,
+            "SECURE_COOKIES": "false",
+        }
+        environment.pop("CELERY_BROKER_URL", None)  # the report job runs in-process, to be timed
+        result = subprocess.run(
+            [sys.executable, "manage.py", *arguments],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode:
+            raise CommandError(f"manage.py {' '.join(arguments)} failed:\n{result.stderr[-3000:]}")
+        return result
+
+    def summarise(self, results):
+        small, large = (results[scale] for scale in SCALES)
+        growth = {
+            name: round(large["pages"][name]["median_ms"] / small["pages"][name]["median_ms"], 2)
+            for name in large["pages"]
+        }
+        growth["national report job"] = round(large["report"]["job_s"] / small["report"]["job_s"], 2)
+        return {"scales": results, "growth": growth, "targets": TARGETS}
+
+    def print_table(self, summary):
+        scales = summary["scales"]
+        self.stdout.write(
+            f"\n{'page':<22}"
+            + "".join(f"{'scale ' + s + ' median/p95 ms':>32}{'queries':>9}" for s in SCALES)
+            + f"{'growth':>9}"
+        )
+        for name in scales[SCALES[0]]["pages"]:
+            cells = ""
+            for scale in SCALES:
+                page = scales[scale]["pages"][name]
+                cells += f"{page['median_ms']:>22.1f} / {page['p95_ms']:>7.1f}{page['queries']:>9}"
+            self.stdout.write(f"{name:<22}{cells}{summary['growth'][name]:>9.2f}x")
+        self.stdout.write(f"\n{'national report job':<22}" + "".join(f"{'scale ' + s:>32}" for s in SCALES))
+        for label, key in (("job (s)", "job_s"), ("raw SQL (s)", "raw_sql_s"), ("job / raw SQL", "ratio")):
+            self.stdout.write(f"{label:<22}" + "".join(f"{scales[s]['report'][key]:>32}" for s in SCALES))
+        self.stdout.write(f"{'growth (scale 1 / 0.1)':<22}{summary['growth']['national report job']:>32.2f}x")
+        self.stdout.write(
+            f"\nTargets at scale 1: at most {TARGETS['queries']} queries per page, the same at both scales; "
+            f"dashboard median under {TARGETS['dashboard_median_ms']} ms; report job at most "
+            f"{TARGETS['report_ratio']}x its raw SQL; growth at most {TARGETS['growth']}x."
+        )
