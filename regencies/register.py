@@ -4,9 +4,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.text import slugify
 
 from regencies.models import Province, Regency
+
+register_synced = Signal()  # sent after sync_register, whose bulk writes send no model signals
 
 
 class SourceProvince(NamedTuple):
@@ -127,4 +130,6 @@ def sync_register(provinces, regencies):
     existing_regencies = _sync(Regency, "regency", wanted_regencies, report)
     _retire(Regency, "regency", existing_regencies, wanted_regencies, report)
     _retire(Province, "province", existing_provinces, wanted_provinces, report)
+    # Bulk writes send no model signals: this one tells whoever keeps figures of the register (the dashboards).
+    register_synced.send(sender=sync_register, report=report)
     return report

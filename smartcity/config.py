@@ -89,8 +89,8 @@ def database(name, default):
     return config
 
 
-def broker(name):
-    """The Celery broker URL, or None when unset (tasks then run in-process)."""
+def redis_url(name):
+    """A Redis URL (the Celery broker, the cache), or None when unset."""
     value = _raw(name)
     if value is not None and not value.startswith(_BROKER_SCHEMES):
         _fail(name, f"expected a Redis URL such as redis://127.0.0.1:6379/0, got {value!r}")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from regencies.models import Province, Regency
-from smartcity import dashboard, regency_dashboard
+from smartcity import dashboard, figures_cache, regency_dashboard
 from smartcity.charts import BarChart
 from smartcity.forms import DashboardForm, ProvinceDashboardForm, RegencyDashboardForm
 from smartcity.reports.figures import percent
@@ -63,7 +63,10 @@ class DashboardView(StaffDashboardView):
     form_class = DashboardForm
 
     def build(self, place, data):
-        return dict(dashboard.build(data["as_of"], data["sort"]), shade=data["shade"])
+        figures = figures_cache.cached(
+            "dashboard", [data["as_of"], data["sort"]], lambda: dashboard.build(data["as_of"], data["sort"])
+        )
+        return dict(figures, shade=data["shade"])
 
 
 class ProvinceDashboardView(StaffDashboardView):
@@ -77,7 +80,11 @@ class ProvinceDashboardView(StaffDashboardView):
         return get_object_or_404(Province, code=self.kwargs["code"])
 
     def build(self, province, data):
-        figures = dashboard.build(data["as_of"], data["sort"], province=province)
+        figures = figures_cache.cached(
+            "province",
+            [province.code, data["as_of"], data["sort"]],
+            lambda: dashboard.build(data["as_of"], data["sort"], province=province),
+        )
         regencies = len(figures["figures"]["table"])
         members = figures["figures"]["members"]["total"]
         # Cohort targets are national: the province's members are charted without them (the table still has them).

@@ -124,11 +124,20 @@ DEFAULT_FROM_EMAIL = config.string("DEFAULT_FROM_EMAIL", default="portal@smartci
 # Links in emails point here.
 PORTAL_URL = config.string("PORTAL_URL", default="http://127.0.0.1:8000")
 
+# Cached figures and API throttle counts. Every web process must share it in production (Redis): a process-local
+# cache would keep figures another process has made old.
+CACHE_URL = config.redis_url("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Celery: with no broker configured, tasks run eagerly in-process (the embedded default).
-CELERY_BROKER_URL = config.broker("CELERY_BROKER_URL")
+CELERY_BROKER_URL = config.redis_url("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = config.broker("CELERY_RESULT_BACKEND") or CELERY_BROKER_URL
+CELERY_RESULT_BACKEND = config.redis_url("CELERY_RESULT_BACKEND") or CELERY_BROKER_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"

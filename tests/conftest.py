@@ -9,6 +9,16 @@ from smartcity import roles
 from tests.factories import RegencyMembershipFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts without cached figures or throttle counts: a rolled-back test bumps no data version."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def register(db):
     """The real Kemendagri register (38 provinces, 514 regencies/cities), loaded as load_regions does."""

@@ -229,31 +229,43 @@ def snapshot(scope, first_day, as_of, quarter, seen_until):
         del row["weighted"], row["physical_sum"]
         return row
 
-    totals = finish(programmes.aggregate(**measures))
-    by_dimension = {
-        (row["dimension__code"], row["horizon"]): row
-        for row in programmes.values("dimension__code", "horizon").annotate(**measures).order_by()
-    }
+    # One grouped query; the totals, the dimension, funding and table figures are sums of its rows.
+    group = scope.group("plan__")
+    grouped = list(
+        programmes.values(group, "dimension__code", "horizon", "funding_source").annotate(**measures).order_by()
+    )
+
+    def sums(key):
+        """The measures summed over ``grouped`` by ``key(row)``, each sum finished with its ratios."""
+        result = {}
+        for row in grouped:
+            total = result.setdefault(key(row), dict.fromkeys(measures, 0))
+            for name in measures:
+                total[name] += row[name]
+        return {name: finish(total) for name, total in result.items()}
+
+    totals = sums(lambda row: None).get(None) or finish(dict.fromkeys(measures, 0))
+    by_dimension = sums(lambda row: (row["dimension__code"], row["horizon"]))
     dimensions = []
     for dimension in Dimension.objects.order_by("order", "pk"):
-        rows = [finish(dict(row)) for key, row in sorted(by_dimension.items()) if key[0] == dimension.code]
+        rows = {horizon: row for (code, horizon), row in sorted(by_dimension.items()) if code == dimension.code}
         dimensions.append(
             {
                 "code": dimension.code,
                 "name_id": dimension.name_id,
                 "name_en": dimension.name_en,
-                "programmes": sum(row["programmes"] for row in rows),
-                "budget": sum(row["budget"] for row in rows),
-                "spent": sum(row["spent"] for row in rows),
-                "horizons": {row["horizon"]: row["programmes"] for row in rows},
+                "programmes": sum(row["programmes"] for row in rows.values()),
+                "budget": sum(row["budget"] for row in rows.values()),
+                "spent": sum(row["spent"] for row in rows.values()),
+                "horizons": {horizon: row["programmes"] for horizon, row in rows.items()},
             }
         )
-    funding = [
-        finish(dict(row, source=row.pop("funding_source")))
-        for row in programmes.values("funding_source").annotate(**measures).order_by("funding_source")
-    ]
+    funding = [dict(row, source=source) for source, row in sorted(sums(lambda row: row["funding_source"]).items())]
+    by_group = sums(lambda row: row[group])
 
-    table = table_rows(scope, as_of, start, end, mous, plans, programmes, measures, finish, without_plan)
+    table = table_rows(
+        scope, as_of, start, end, mous, plans, by_group, finish(dict.fromkeys(measures, 0)), without_plan
+    )
     return {
         "version": FIGURES_VERSION,
         "scope": {"key": scope.key, "name": scope.province.name if scope.province else None},
@@ -280,8 +292,9 @@ def snapshot(scope, first_day, as_of, quarter, seen_until):
     }
 
 
-def table_rows(scope, as_of, start, end, mous, plans, programmes, measures, finish, without_plan):
-    """The per-province (or per-regency) table: one grouped query per measure, merged by the row's code."""
+def table_rows(scope, as_of, start, end, mous, plans, programme_figures, no_programmes, without_plan):
+    """The per-province (or per-regency) table: one grouped query per measure, merged by the row's code, with the
+    programme figures already summed by it."""
     rows = {row["code"]: dict(row, members=0, signed=0, approved_plans=0, without_plan=0) for row in scope.rows()}
     group = scope.group("")
     for row in mous.filter(in_force(as_of)).values(group).annotate(n=Count("regency", distinct=True)).order_by():
@@ -298,10 +311,6 @@ def table_rows(scope, as_of, start, end, mous, plans, programmes, measures, fini
     for item in without_plan:
         code = item["regency_code"] if scope.province else item["regency_code"][:2]
         rows[code]["without_plan"] += 1
-    empty = finish(dict.fromkeys(measures, 0))
-    for row in rows.values():
-        row.update(empty)
-    programme_group = scope.group("plan__")
-    for row in programmes.values(programme_group).annotate(**measures).order_by():
-        rows[row.pop(programme_group)].update(finish(row))
+    for code, row in rows.items():
+        row.update(programme_figures.get(code, no_programmes))
     return list(rows.values())

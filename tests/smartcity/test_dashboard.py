@@ -8,12 +8,16 @@ import io
 import pytest
 from django.urls import reverse
 
-from smartcity import dashboard
+from mou.models import Cohort, MoU
+from regencies.models import Regency
+from regencies.register import kemendagri_register, sync_register
+from smartcity import dashboard, figures_cache
+from tests.factories import mous_for
 from tests.smartcity.reportdata import member_regencies
 
 OCTOBER_END = datetime.date(2026, 10, 31)
 TODAY = datetime.date(2026, 11, 28)
-DASHBOARD_QUERIES = 26
+DASHBOARD_QUERIES = 23
 
 
 def rows(section):
@@ -122,3 +126,46 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(programme, client, reviewe
     client.force_login(reviewer)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         assert client.get(reverse("dashboard"), {"as_of": "2026-10-31"}).status_code == 200
+
+
+@pytest.mark.parametrize("members", [5, 100])
+@pytest.mark.parametrize(("address", "queries"), [("/dashboard/", 6), ("/dashboard/provinces/16/", 7)])
+def test_a_second_look_reads_cached_figures_in_a_few_queries(
+    programme, client, reviewer, members, address, queries, django_assert_num_queries
+):
+    member_regencies(members)
+    client.force_login(reviewer)
+    client.get(address, {"as_of": "2026-10-31"})
+    with django_assert_num_queries(queries):
+        assert client.get(address, {"as_of": "2026-10-31"}).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_cached_figures_are_never_stale_after_a_change(programme, client, reviewer):
+    """Committed for real: the data version moves when a change commits, so the next look computes afresh."""
+    client.force_login(reviewer)
+
+    def members():
+        return client.get(reverse("dashboard")).context["figures"]["members"]["total"]
+
+    before = members()
+    assert members() == before  # cached
+    mous_for([Regency.objects.get(code="32.73")], Cohort.objects.get(year=2019), is_demo=True)  # bulk: no signal
+    assert members() == before  # a bulk insert is invisible until its writer bumps the version
+    figures_cache.bump()
+    assert members() == before + 1
+    mou = MoU.objects.get(regency__code="32.73")
+    mou.delete()  # a model delete bumps it after commit
+    assert members() == before
+    sync_register(*kemendagri_register())  # the register's bulk writes announce themselves
+    assert members() == before
+
+
+def test_the_data_version_moves_only_when_a_change_commits(programme, django_capture_on_commit_callbacks):
+    version = figures_cache.version()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        mous_for([Regency.objects.get(code="32.73")], Cohort.objects.get(year=2019))[0].save()
+    assert figures_cache.version() == version and callbacks
+    for callback in callbacks:
+        callback()
+    assert figures_cache.version() > version

@@ -17,7 +17,7 @@ from regencies.models import Regency
 from tests.factories import UserFactory, mous_for
 
 # The session, the user, their permissions (2), the province, the figures (19), the header's demo marker and roles.
-PROVINCE_QUERIES = 26
+PROVINCE_QUERIES = 23
 # The session, the user, their permissions (2), the regency, its MoUs, its plans, their events, the programmes in
 # force with their updates, the timeline, the header's demo marker and roles.
 REGENCY_QUERIES = 12

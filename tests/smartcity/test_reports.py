@@ -28,7 +28,7 @@ from tests.smartcity.reportdata import member_regencies
 
 PERIOD = Period.parse("2026-10")
 TODAY = datetime.date(2026, 11, 28)
-QUERIES_PER_REPORT = 16
+QUERIES_PER_REPORT = 13
 LIST_QUERIES = 11
 DETAIL_QUERIES = 8
 

@@ -99,15 +99,17 @@ class Command(BaseCommand):
         scales = summary["scales"]
         self.stdout.write(
             f"\n{'page':<22}"
-            + "".join(f"{'scale ' + s + ' median/p95 ms':>32}{'queries':>9}" for s in SCALES)
+            + "".join(f"{'scale ' + s + ' median/p95 ms':>28}{'queries':>9}{'first look':>12}" for s in SCALES)
             + f"{'growth':>9}"
         )
         for name in scales[SCALES[0]]["pages"]:
             cells = ""
             for scale in SCALES:
                 page = scales[scale]["pages"][name]
-                cells += f"{page['median_ms']:>22.1f} / {page['p95_ms']:>7.1f}{page['queries']:>9}"
+                cells += f"{page['median_ms']:>18.1f} / {page['p95_ms']:>7.1f}{page['queries']:>9}"
+                cells += f"{page['first_look_median_ms']:>12.1f}"
             self.stdout.write(f"{name:<22}{cells}{summary['growth'][name]:>9.2f}x")
+        self.stdout.write("(first look: median ms with the cache emptied before each request, as after a change)")
         self.stdout.write(f"\n{'national report job':<22}" + "".join(f"{'scale ' + s:>32}" for s in SCALES))
         for label, key in (("job (s)", "job_s"), ("raw SQL (s)", "raw_sql_s"), ("job / raw SQL", "ratio")):
             self.stdout.write(f"{label:<22}" + "".join(f"{scales[s]['report'][key]:>32}" for s in SCALES))
