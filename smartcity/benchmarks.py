@@ -2,6 +2,7 @@
 queries of the staff pages, and the national report job against its own SQL run directly with psycopg (the
 limit). The ``bench`` command runs this once per scale and compares them."""
 
+import asyncio
 import statistics
 import time
 
@@ -117,3 +118,40 @@ def measure_report():
         "ratio": round(job_seconds / raw_seconds, 2) if raw_seconds else None,
         "queries": len(sql),
     }
+
+
+API_LISTS = {
+    "/api/v1/regencies/": "/bench/baseline/regencies/",
+    "/api/v1/programmes/?page_size=100": "/bench/baseline/programmes/",
+    "/api/v1/stats/": "/bench/baseline/stats/",
+}
+
+
+def requests_per_second(port, path, seconds, clients):
+    """Requests per second that ``clients`` concurrent clients get answered at ``path``, over loopback; and how
+    many answers were not 200."""
+
+    async def load():
+        loop = asyncio.get_running_loop()
+        stop = loop.time() + seconds
+        answered, failed = 0, 0
+
+        async def client():
+            nonlocal answered, failed
+            while loop.time() < stop:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n"
+                writer.write(f"{request}Connection: close\r\n\r\n".encode())
+                await writer.drain()
+                answer = await reader.read()
+                writer.close()
+                if answer[9:12] == b"200":
+                    answered += 1
+                else:
+                    failed += 1
+
+        started = loop.time()
+        await asyncio.gather(*(client() for _ in range(clients)))
+        return answered / (loop.time() - started), failed
+
+    return asyncio.run(load())

@@ -15,7 +15,8 @@ from smartcity import benchmarks
 
 SCALES = ["0.1", "1"]
 SEED = 100
-TARGETS = {"queries": 12, "dashboard_median_ms": 150, "report_ratio": 3, "growth": 2}
+TARGETS = {"queries": 12, "dashboard_median_ms": 150, "report_ratio": 3, "growth": 2, "api_ratio": 0.6}
+API_PORT, API_CLIENTS, API_SECONDS = 8799, 16, 10
 
 
 class Command(BaseCommand):
@@ -45,7 +46,9 @@ class Command(BaseCommand):
                 self.build(server, database, url, scale)
             self.stderr.write(f"Measuring scale {scale} …")
             results[scale] = json.loads(self.manage(url, "bench", "--measure").stdout)
-        summary = self.summarise(results)
+        self.stderr.write("Measuring the API under gunicorn …")
+        api = self.measure_api(f"{server.rstrip('/')}/smartcity_bench_{SCALES[-1].replace('.', '_')}")
+        summary = dict(self.summarise(results), api=api)
         Path(output).write_text(json.dumps(summary, indent=2))
         self.print_table(summary)
         self.stdout.write(f"\nWritten to {output}.")
@@ -64,16 +67,54 @@ class Command(BaseCommand):
         made = self.manage(url, "generate_scale_data", "--scale", scale, "--seed", str(SEED)).stdout.strip()
         self.stderr.write(f"{made} (database ready in {time.perf_counter() - started:.0f} s)")
 
-    def manage(self, url, *arguments):
-        media = tempfile.mkdtemp(prefix="bench-media-")
-        environment = {
+    def measure_api(self, url):
+        """Each API list and its baseline under gunicorn (as many workers as cores) over loopback, at scale 1."""
+        environment = self.environment(url)
+        environment["DJANGO_SETTINGS_MODULE"] = "smartcity.bench_settings"
+        environment["API_RATE_ANONYMOUS"] = "100000000/hour"  # measure the API, not its throttle's refusals
+        workers = str(os.cpu_count() or 2)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "smartcity.wsgi", "--bind", f"127.0.0.1:{API_PORT}", "-w", workers],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    benchmarks.requests_per_second(API_PORT, "/healthz", 0.1, 1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            results = {}
+            for path, baseline in benchmarks.API_LISTS.items():
+                benchmarks.requests_per_second(API_PORT, path, 1, API_CLIENTS)  # warm-up
+                api, api_failed = benchmarks.requests_per_second(API_PORT, path, API_SECONDS, API_CLIENTS)
+                floor, floor_failed = benchmarks.requests_per_second(API_PORT, baseline, API_SECONDS, API_CLIENTS)
+                results[path] = {
+                    "rps": round(api, 1),
+                    "baseline_rps": round(floor, 1),
+                    "ratio": round(api / floor, 2) if floor else None,
+                    "errors": api_failed + floor_failed,
+                }
+            return results
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    def environment(self, url):
+        return {
             **os.environ,
             "DATABASE_URL": url,
             "DEBUG": "false",
             "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-000000"),
-            "MEDIA_ROOT": media,
+            "MEDIA_ROOT": tempfile.mkdtemp(prefix="bench-media-"),
             "SECURE_COOKIES": "false",
         }
+
+    def manage(self, url, *arguments):
+        environment = self.environment(url)
         environment.pop("CELERY_BROKER_URL", None)  # the report job runs in-process, to be timed
         result = subprocess.run(
             [sys.executable, "manage.py", *arguments],
@@ -114,6 +155,13 @@ class Command(BaseCommand):
         for label, key in (("job (s)", "job_s"), ("raw SQL (s)", "raw_sql_s"), ("job / raw SQL", "ratio")):
             self.stdout.write(f"{label:<22}" + "".join(f"{scales[s]['report'][key]:>32}" for s in SCALES))
         self.stdout.write(f"{'growth (scale 1 / 0.1)':<22}{summary['growth']['national report job']:>32.2f}x")
+        self.stdout.write(
+            f"\n{'API at scale 1 (16 clients)':<38}{'req/s':>10}{'baseline':>10}{'ratio':>8}{'errors':>8}"
+        )
+        for path, row in summary["api"].items():
+            self.stdout.write(
+                f"{path:<38}{row['rps']:>10.1f}{row['baseline_rps']:>10.1f}{row['ratio']:>8.2f}{row['errors']:>8}"
+            )
         self.stdout.write(
             f"\nTargets at scale 1: at most {TARGETS['queries']} queries per page, the same at both scales; "
             f"dashboard median under {TARGETS['dashboard_median_ms']} ms; report job at most "
