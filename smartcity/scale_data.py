@@ -103,46 +103,35 @@ class ScaleData:
         MasterPlan.objects.bulk_create(first, batch_size=BATCH)
         second = [self.plan(plan.mou, 2, PlanStatus.APPROVED, previous=plan) for plan in first]
         MasterPlan.objects.bulk_create(second, batch_size=BATCH)
+        draft, submitted, approved = PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.APPROVED
         for old, new in zip(first, second, strict=True):
-            events += [
-                PlanEvent(plan=old, action=PlanAction.CREATED, to_status=PlanStatus.DRAFT, created_at=old.created),
-                PlanEvent(
-                    plan=old,
-                    action=PlanAction.SUBMITTED,
-                    from_status=PlanStatus.DRAFT,
-                    to_status=PlanStatus.SUBMITTED,
-                    created_at=old.submitted_at,
-                ),
-                PlanEvent(
-                    plan=old,
-                    action=PlanAction.APPROVED,
-                    from_status=PlanStatus.SUBMITTED,
-                    to_status=PlanStatus.APPROVED,
-                    created_at=old.decided_at,
-                ),
-                PlanEvent(plan=new, action=PlanAction.NEW_VERSION, to_status=PlanStatus.DRAFT, created_at=new.created),
-                PlanEvent(
-                    plan=new,
-                    action=PlanAction.SUBMITTED,
-                    from_status=PlanStatus.DRAFT,
-                    to_status=PlanStatus.SUBMITTED,
-                    created_at=new.submitted_at,
-                ),
-                PlanEvent(
-                    plan=new,
-                    action=PlanAction.APPROVED,
-                    from_status=PlanStatus.SUBMITTED,
-                    to_status=PlanStatus.APPROVED,
-                    created_at=new.decided_at,
-                ),
+            for plan, start in ((old, PlanAction.CREATED), (new, PlanAction.NEW_VERSION)):
+                events += [
+                    PlanEvent(plan=plan, action=start, to_status=draft, created_at=plan.created),
+                    PlanEvent(
+                        plan=plan,
+                        action=PlanAction.SUBMITTED,
+                        from_status=draft,
+                        to_status=submitted,
+                        created_at=plan.submitted_at,
+                    ),
+                    PlanEvent(
+                        plan=plan,
+                        action=PlanAction.APPROVED,
+                        from_status=submitted,
+                        to_status=approved,
+                        created_at=plan.decided_at,
+                    ),
+                ]
+            events.append(
                 PlanEvent(
                     plan=old,
                     action=PlanAction.SUPERSEDED,
-                    from_status=PlanStatus.APPROVED,
+                    from_status=approved,
                     to_status=PlanStatus.SUPERSEDED,
                     created_at=new.decided_at,
-                ),
-            ]
+                )
+            )
         PlanEvent.objects.bulk_create(events, batch_size=BATCH)
         self.counts["plans"], self.counts["plan events"] = len(first) + len(second), len(events)
         return second
