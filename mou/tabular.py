@@ -22,6 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from mou.models import DOCUMENT_FIELDS, Cohort, MoU
 from regencies.models import Regency
+from regencies.spreadsheets import FORMULA_STARTS, defuse
 
 MAX_IMPORT_SIZE = 5 * 1024 * 1024
 
@@ -160,13 +161,6 @@ def read_file(name, content):
 
 # A cell that starts with one of these is a formula to a spreadsheet program; exports prefix it with an apostrophe
 # (as OWASP advises against CSV injection) and imports take the apostrophe off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _escape_formula(value):
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
-
-
 def _cell(value):
     if value is None:
         return ""
@@ -337,7 +331,7 @@ def export(queryset, file_format):
             ]
         )
     for index, row in enumerate(dataset):
-        row = [_escape_formula(value) for value in row]
+        row = [defuse(value) for value in row]
         if file_format == "xlsx":
             # Control characters (Word's line break \x0b, say) are legal in our text but not in an XLSX cell.
             row = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]

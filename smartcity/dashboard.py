@@ -58,11 +58,21 @@ def build(as_of, sort="code", province=None):
     funnel = pipeline(scope, as_of, end, quarter)
     waiting = waiting_for_review(scope, end, as_of)
     overdue = overdue_updates(scope, end, quarter) if quarter.due().date < as_of else []
-    activity = list(
-        PlanEvent.objects.filter(scope.regencies("plan__"), created_at__lt=end)
+    # Plain values, not model instances: the result is cached, and must not carry user rows into the cache.
+    activity = [
+        {
+            "when": event.created_at,
+            "url": event.plan.get_absolute_url(),
+            "regency": event.plan.regency.name,
+            "version": event.plan.version,
+            "code": event.action,
+            "action": event.get_action_display(),
+            "actor": (event.actor.get_full_name() or event.actor.get_username()) if event.actor else "",
+        }
+        for event in PlanEvent.objects.filter(scope.regencies("plan__"), created_at__lt=end)
         .select_related("plan__regency", "actor")
         .order_by("-created_at", "-pk")[:ACTIVITY_ITEMS]
-    )
+    ]
     tables = {
         "cohorts": by_slug["cohorts"],
         "pipeline": pipeline_section(funnel),

@@ -7,6 +7,8 @@ under an older version are then never read again and expire. With several web pr
 (``CACHE_URL``, Redis), or a process would keep its own version.
 """
 
+import time
+
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
@@ -31,19 +33,24 @@ SOURCES = [
 ]
 
 
+def fresh_version():
+    """A version no earlier key can carry, should the counter be evicted and start again."""
+    return time.time_ns()
+
+
 def version():
     current = cache.get(VERSION_KEY)
     if current is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        current = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, fresh_version(), timeout=None)
+        current = cache.get(VERSION_KEY)
     return current
 
 
 def bump():
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet (or it was evicted): any new one differs from what keys were made with
-        cache.add(VERSION_KEY, 2, timeout=None)
+    except ValueError:  # no version (evicted): start again past every version used before
+        cache.set(VERSION_KEY, fresh_version(), timeout=None)
 
 
 def bump_after_commit(**kwargs):

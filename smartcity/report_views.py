@@ -3,7 +3,7 @@ its files. Requests go through ``smartcity.reports.services``; every page needs 
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from smartcity.filters import ReportFilterSet
 from smartcity.forms import ReportRequestForm, SubscriptionForm
 from smartcity.models import NATIONAL, ProgressReport, ReportFile, ReportStatus, ReportSubscription
 from smartcity.reports import services
-from smartcity.reports.files import CONTENT_TYPES, file_name
+from smartcity.reports.files import file_download
 from smartcity.reports.sections import sections, title
 
 
@@ -130,15 +130,9 @@ class ReportFileView(ReportAccessMixin, View):
             language=language,
         )
         try:
-            handle = item.file.open("rb")
+            return file_download(item)
         except FileNotFoundError:
             raise Http404(_("The file of this report is missing; generate the report again.")) from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=file_name(item.report, format, language),
-            content_type=CONTENT_TYPES[format],
-        )
 
 
 class SubscriptionView(ReportAccessMixin, View):
@@ -157,7 +151,7 @@ class SubscriptionView(ReportAccessMixin, View):
         if "unsubscribe" in request.POST:
             subscriptions.delete()
             messages.success(request, _("You will no longer get these emails."))
-        elif not subscriptions.exists():
-            ReportSubscription.objects.create(user=request.user, province=province)
+        else:
+            ReportSubscription.objects.get_or_create(user=request.user, province=province)
             messages.success(request, _("You will get an email when a scheduled report of this scope is done."))
         return redirect("report-list")

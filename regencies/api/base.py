@@ -24,9 +24,10 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler
 from rest_framework_csv.renderers import PaginatedCSVRenderer
 
+from regencies.spreadsheets import defuse
+
 # Query parameters that every list endpoint takes besides its filters.
 API_PARAMETERS = ("page", "page_size", "ordering", "format")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Pagination(PageNumberPagination):
@@ -151,16 +152,6 @@ def csv_columns(serializer, prefix=""):
         else:
             columns.append(f"{prefix}{name}")
     return sorted(columns)
-
-
-def defuse(value):
-    if isinstance(value, dict):
-        return {key: defuse(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [defuse(item) for item in value]
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 class StrictFieldsMixin:

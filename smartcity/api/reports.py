@@ -9,7 +9,6 @@ only.
 import logging
 
 from django.conf import settings
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -29,7 +28,7 @@ from smartcity.api.permissions import ReadOrScopedWrite
 from smartcity.filters import ReportFilterSet
 from smartcity.models import NEWEST_FIRST, ProgressReport, ReportFormat, ReportStatus
 from smartcity.reports import services
-from smartcity.reports.files import CONTENT_TYPES, file_name
+from smartcity.reports.files import CONTENT_TYPES, file_download
 
 logger = logging.getLogger(__name__)
 
@@ -326,16 +325,10 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if item is None:
             raise exceptions.NotFound(_("This report has no such file; generate the report again."))
         try:
-            handle = item.file.open("rb")
+            return file_download(item)
         except FileNotFoundError:
             logger.error("A file of report %s is missing from storage: %s", report.pk, item.file.name)
             raise exceptions.NotFound(_("This report has no such file; generate the report again.")) from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=file_name(report, file_format, language),
-            content_type=CONTENT_TYPES[file_format],
-        )
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)

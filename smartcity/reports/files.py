@@ -8,7 +8,7 @@ import datetime
 import io
 from xml.sax.saxutils import escape
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -25,7 +25,8 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from smartcity.reports.sections import DATE, MONEY, NUMBER, PERCENT, dimension_name, display, sections, title
+from regencies.spreadsheets import defuse
+from smartcity.reports.sections import DATE, MONEY, NUMBER, PERCENT, TEXT, dimension_name, display, sections, title
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -81,6 +82,16 @@ def section_csv(section):
     return with_bom(buffer)
 
 
+def file_download(item):
+    """A stored report file as a download; FileNotFoundError if storage has lost it (callers answer 404)."""
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=file_name(item.report, item.format, item.language),
+        content_type=CONTENT_TYPES[item.format],
+    )
+
+
 def csv_download(section, filename):
     """A section as a CSV download named ``filename``: every dashboard table's ``?export=``."""
     return HttpResponse(
@@ -91,8 +102,9 @@ def csv_download(section, filename):
 
 
 def write_section(writer, section):
+    """A section's header, rows and note; text that a spreadsheet would run as a formula is defused."""
     writer.writerow([column.title for column in section.columns])
-    writer.writerows(section.displayed())
+    writer.writerows(defuse(row) for row in section.displayed())
     if section.note:
         writer.writerow([section.note])
 
@@ -116,7 +128,7 @@ def write_xlsx(report):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in section.cells():
-            sheet.append([value for value, kind in row])
+            sheet.append([defuse(value) if kind == TEXT else value for value, kind in row])
             for cell, (value, kind) in zip(sheet[sheet.max_row], row, strict=True):
                 if kind in XLSX_FORMATS and value is not None:
                     cell.number_format = XLSX_FORMATS[kind]

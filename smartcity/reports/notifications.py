@@ -2,10 +2,8 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from masterplans.notifications import bilingual, portal_url
@@ -15,14 +13,10 @@ from smartcity.reports.sections import sections, title
 
 def subscribers(report):
     """Active staff who subscribed to the report's scope and may still read reports."""
-    permission = Permission.objects.get(content_type__app_label="smartcity", codename="view_progressreport")
     return (
         get_user_model()
-        .objects.filter(
-            Q(groups__permissions=permission) | Q(user_permissions=permission),
-            report_subscriptions__province=report.province,
-            is_active=True,
-        )
+        .objects.with_perm("smartcity.view_progressreport")
+        .filter(report_subscriptions__province=report.province)
         .exclude(email="")
         .distinct()
     )

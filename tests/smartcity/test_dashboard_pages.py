@@ -208,7 +208,7 @@ def test_the_province_page_on_1_august_2019(south_sumatra, staff):
     # 2019 Q2 was due on 15 July: governance and economy on time, living late.
     assert shown(response, "completeness") == [["3", "2", "1", "0", "36.7%", "21.7%"]]
     assert [shown(response, slug) for slug in ("no_plan", "waiting", "overdue")] == [[], [], []]
-    assert [event.action for event in context["activity"]] == ["approved", "taken_up", "submitted", "created"]
+    assert [event["code"] for event in context["activity"]] == ["approved", "taken_up", "submitted", "created"]
     html = response.content.decode()
     assert html.count("<svg") == 3 and 'class="tile ' not in html
 

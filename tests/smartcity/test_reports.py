@@ -491,3 +491,12 @@ def test_a_job_that_keeps_meeting_database_errors_ends_failed_with_the_reason(pr
     assert report.status == ReportStatus.FAILED
     assert "lock timeout" in report.error
     assert not report.files.exists()
+
+
+def test_text_a_spreadsheet_would_run_is_defused_in_csv_and_xlsx():
+    from smartcity.reports.files import section_csv
+    from smartcity.reports.sections import Column, Section
+
+    section = Section("history", "History", [Column("Comment"), Column("Plans", "number")], [["=HYPERLINK(1)", 3]])
+    rows = list(csv.reader(io.StringIO(section_csv(section).decode("utf-8-sig"))))
+    assert rows[1] == ["'=HYPERLINK(1)", "3"]
