@@ -237,3 +237,11 @@ def test_editing_a_draft_keeps_its_status_and_records_history(client, officer, d
     draft.refresh_from_db()
     assert (draft.title, draft.end_year, draft.status) == ("Judul baru", 2026, PlanStatus.DRAFT)
     assert draft.history.first().title == "Judul baru"
+
+
+def test_the_plan_page_shows_steps_whose_user_is_gone(client, approved, reviewer):
+    """A deleted account leaves its workflow steps without a user; the history then says "system", never a 500."""
+    reviewer.delete()
+    page = client.get(approved.get_absolute_url())
+    assert page.status_code == 200
+    assert "<td>system</td>" in page.text
