@@ -109,6 +109,16 @@ class MasterPlanQuerySet(models.QuerySet):
         return self.filter(status__in=PUBLISHED_STATUSES)
 
 
+def sees_only_published(user):
+    """Whether ``visible_to(user)`` is just the published plans, as for everyone: such callers may share cached
+    answers."""
+    if not user.is_authenticated:
+        return True
+    if not user.is_active or user.has_perm("masterplans.view_masterplan"):
+        return False
+    return not officer_regency_ids(user)
+
+
 def officer_regencies(user):
     """The regencies ``user`` acts for, as a subquery (no query of its own)."""
     return Regency.objects.filter(memberships__user=user).values("pk")

@@ -17,8 +17,8 @@ from masterplans.models import Dimension, MasterPlan, PlanEvent, Programme, Prog
 from masterplans.schedule import Quarter
 from mou.choices import MoUStatus
 from mou.models import Cohort, MoU
+from regencies import data_version
 from regencies.models import Regency
-from smartcity import figures_cache
 
 COHORT_YEARS = range(2017, 2024)
 # Of every 514 members, how many join in each year: the real 25, 50 and 25, then the rest spread over 2020-2023.
@@ -62,7 +62,7 @@ class ScaleData:
             plans = self.plans(mous)
             programmes = self.programmes(plans)
         self.progress(programmes)
-        figures_cache.bump()  # bulk writes send no signals
+        data_version.bump()  # bulk writes send no signals
         return self.counts
 
     def cohorts(self, count):

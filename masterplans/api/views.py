@@ -22,8 +22,8 @@ from masterplans import services
 from masterplans.api import serializers
 from masterplans.choices import FundingSource, Horizon, ProgressStatus
 from masterplans.filters import PlanFilterSet
-from masterplans.models import Dimension, MasterPlan, Programme, ProgressUpdate
-from regencies.api.base import check_if_match, etag_for, updated_since_filter
+from masterplans.models import Dimension, MasterPlan, Programme, ProgressUpdate, sees_only_published
+from regencies.api.base import SharedListMixin, check_if_match, etag_for, updated_since_filter
 from regencies.filters import StrictFilterSet, province_filter
 
 QUARTERS = [(str(quarter), str(quarter)) for quarter in (1, 2, 3, 4)]
@@ -119,6 +119,14 @@ def lock_and_check_if_match(request, plan_id, current):
         check_if_match(request, current())
 
 
+class PublishedListMixin(SharedListMixin):
+    """Lists of plans and what hangs on them: shared answers only for callers who see just the published plans
+    (anonymous callers and partners); officers and staff, who see drafts, always get their own."""
+
+    def shares_answers(self, request):
+        return sees_only_published(request.user)
+
+
 class WriteMixin:
     """Writes read their input with a write serializer and answer with the record as a GET shows it, with its
     ETag, so that a client can chain conditional writes."""
@@ -149,7 +157,7 @@ class WriteMixin:
     list=extend_schema(summary="Dimensions of the smart-city taxonomy, with their sub-dimensions"),
     retrieve=extend_schema(summary="One dimension by its code"),
 )
-class DimensionViewSet(viewsets.ReadOnlyModelViewSet):
+class DimensionViewSet(SharedListMixin, viewsets.ReadOnlyModelViewSet):
     """The dimensions (Smart Governance, Branding, Economy, Living, Society, Environment) and their sub-dimensions,
     by code. Programmes name them by these codes."""
 
@@ -169,7 +177,9 @@ class DimensionViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     partial_update=extend_schema(summary="Change a draft (officers)", responses=serializers.PlanSerializer),
 )
-class PlanViewSet(WriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PlanViewSet(
+    WriteMixin, PublishedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Master plans. Anonymous callers and partners see approved and superseded plans; a regency's officers also
     see their own regency's drafts; ministry staff see every plan. Officers write drafts, reviewers decide, all
     through the workflow steps below, with the same rules as the pages."""
@@ -277,7 +287,7 @@ class PlanViewSet(WriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     ),
     destroy=extend_schema(summary="Remove a programme from a draft (officers)"),
 )
-class ProgrammeViewSet(WriteMixin, viewsets.ReadOnlyModelViewSet):
+class ProgrammeViewSet(WriteMixin, PublishedListMixin, viewsets.ReadOnlyModelViewSet):
     """Programmes of master plans, by dimension code and horizon, with budgets in whole rupiah. Officers add,
     change and remove them while their plan is a draft or sent back."""
 
@@ -333,7 +343,7 @@ class ProgrammeViewSet(WriteMixin, viewsets.ReadOnlyModelViewSet):
         responses=serializers.ProgressUpdateSerializer,
     ),
 )
-class ProgressUpdateViewSet(WriteMixin, viewsets.ReadOnlyModelViewSet):
+class ProgressUpdateViewSet(WriteMixin, PublishedListMixin, viewsets.ReadOnlyModelViewSet):
     """Progress per programme and quarter: physical progress (%), money spent (Rp), status, note. One update per
     programme and quarter: report it with POST, correct it with PATCH."""
 

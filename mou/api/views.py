@@ -12,7 +12,7 @@ from mou.api.serializers import (
 )
 from mou.filters import MoUFilterSet, cohort_filter
 from mou.models import Cohort, Goal, MoU, SigningEvent
-from regencies.api.base import updated_since_filter
+from regencies.api.base import SharedListMixin, updated_since_filter
 from regencies.filters import RegencyFilterSet, StrictFilterSet
 from regencies.models import Regency
 
@@ -56,7 +56,7 @@ class GoalFilterSet(StrictFilterSet):
         fields = []
 
 
-class RegencyViewSet(viewsets.ReadOnlyModelViewSet):
+class RegencyViewSet(SharedListMixin, viewsets.ReadOnlyModelViewSet):
     """The 514 regencies and cities of the Kemendagri register, by code (``16.03``), each with its MoUs.
 
     Served by the MoU app's API because a regency, as the programme sees it, includes its membership."""
@@ -73,7 +73,7 @@ class RegencyViewSet(viewsets.ReadOnlyModelViewSet):
         return Regency.objects.select_related("province").prefetch_related(Prefetch("mous", mous))
 
 
-class CohortViewSet(viewsets.ReadOnlyModelViewSet):
+class CohortViewSet(SharedListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CohortSerializer
     filterset_class = CohortFilterSet
     queryset = Cohort.objects.all()
@@ -82,7 +82,7 @@ class CohortViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "year"
 
 
-class SigningEventViewSet(viewsets.ReadOnlyModelViewSet):
+class SigningEventViewSet(SharedListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SigningEventSerializer
     filterset_class = SigningEventFilterSet
     queryset = SigningEvent.objects.select_related("cohort")
@@ -90,7 +90,7 @@ class SigningEventViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["date"]
 
 
-class GoalViewSet(viewsets.ReadOnlyModelViewSet):
+class GoalViewSet(SharedListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = GoalSerializer
     filterset_class = GoalFilterSet
     queryset = Goal.objects.all()
@@ -98,7 +98,7 @@ class GoalViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["target"]
 
 
-class MoUViewSet(viewsets.ReadOnlyModelViewSet):
+class MoUViewSet(SharedListMixin, viewsets.ReadOnlyModelViewSet):
     """MoUs between the ministry and regencies. Demo MoUs are marked ``is_demo``; ``?demo=real`` leaves them out."""
 
     serializer_class = MoUSerializer

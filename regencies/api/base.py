@@ -8,12 +8,14 @@ from collections.abc import Mapping
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, status
@@ -24,6 +26,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler
 from rest_framework_csv.renderers import PaginatedCSVRenderer
 
+from regencies import data_version
 from regencies.spreadsheets import defuse
 
 # Query parameters that every list endpoint takes besides its filters.
@@ -182,6 +185,51 @@ class TokenRateThrottle(UserRateThrottle):
 
 class AnonymousRateThrottle(AnonRateThrottle):
     scope = "anonymous"
+
+
+def shared_answer(request, answer):
+    """``answer()``, a GET's response, served from the cache shared by every caller who would get the same bytes.
+
+    Only for what every such caller sees alike (published data): the key holds the data version, so any committed
+    change makes it old, and today's date, the language, the chosen format and the whole address, so an answer
+    is reused only where nothing it depends on differs. Authentication, permissions and throttling have run
+    before this; errors and other statuses are never kept."""
+    parts = [
+        str(data_version.version()),
+        timezone.localdate().isoformat(),
+        get_language() or "",
+        getattr(request, "accepted_media_type", "") or "",
+        request.build_absolute_uri(),
+    ]
+    key = "api:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    kept = cache.get(key)
+    if kept is not None:
+        content, headers = kept
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        return response
+    response = answer()
+
+    def keep(rendered):
+        if rendered.status_code == 200:
+            cache.set(key, (rendered.content, list(rendered.headers.items())), data_version.TIMEOUT)
+
+    response.add_post_render_callback(keep)
+    return response
+
+
+class SharedListMixin:
+    """A viewset whose list is answered from the shared cache (``shared_answer``) for callers who see only what
+    everyone sees; ``shares_answers`` says who they are (everyone, unless a view's rows depend on its caller)."""
+
+    def shares_answers(self, request):
+        return True
+
+    def list(self, request, *args, **kwargs):
+        if not self.shares_answers(request):
+            return super().list(request, *args, **kwargs)
+        return shared_answer(request, lambda: super(SharedListMixin, self).list(request, *args, **kwargs))
 
 
 def etag_for(data):

@@ -1,7 +1,7 @@
 from django.db.models import Count, Q
 from rest_framework import viewsets
 
-from regencies.api.base import StrictBooleanFilter
+from regencies.api.base import SharedListMixin, StrictBooleanFilter
 from regencies.api.serializers import ProvinceSerializer
 from regencies.filters import StrictFilterSet
 from regencies.models import Province
@@ -15,7 +15,7 @@ class ProvinceFilterSet(StrictFilterSet):
         fields = ["is_active"]
 
 
-class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
+class ProvinceViewSet(SharedListMixin, viewsets.ReadOnlyModelViewSet):
     """The 38 provinces of the Kemendagri register, by their two-digit code."""
 
     serializer_class = ProvinceSerializer

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from masterplans.choices import PlanStatus
 from masterplans.models import MasterPlan, PlanEvent
 from mou.models import FIRST_PROGRAMME_YEAR
+from regencies.api.base import shared_answer
 from smartcity.overview import overview
 
 
@@ -123,6 +124,9 @@ class StatsView(APIView):
 
     @extend_schema(operation_id="stats_retrieve", parameters=[StatsQuerySerializer], responses=StatsSerializer)
     def get(self, request):
+        return shared_answer(request, lambda: self.answer(request))
+
+    def answer(self, request):
         known = {*StatsQuerySerializer().fields, "format"}
         unknown = sorted(name for name in request.query_params if name not in known)
         if unknown:

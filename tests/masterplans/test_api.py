@@ -720,7 +720,7 @@ def test_the_plan_list_runs_a_fixed_number_of_queries(many_plans, django_assert_
 def test_the_plan_list_of_an_officer_runs_a_fixed_number_of_queries(many_plans, officer, django_assert_num_queries):
     client = api(officer)
 
-    with django_assert_num_queries(4):  # the officer's permissions (2), the count and the page
+    with django_assert_num_queries(5):  # the officer's permissions (2) and regencies, the count and the page
         response = client.get(PLANS, {"page_size": 100})
 
     assert len(response.json()["results"]) == many_plans

@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 
 from mou.models import Cohort, MoU
+from regencies import data_version
 from regencies.models import Regency
 from regencies.register import kemendagri_register, sync_register
-from smartcity import dashboard, figures_cache
+from smartcity import dashboard
 from tests.factories import mous_for
 from tests.smartcity.reportdata import member_regencies
 
@@ -152,7 +153,7 @@ def test_cached_figures_are_never_stale_after_a_change(programme, client, review
     assert members() == before  # cached
     mous_for([Regency.objects.get(code="32.73")], Cohort.objects.get(year=2019), is_demo=True)  # bulk: no signal
     assert members() == before  # a bulk insert is invisible until its writer bumps the version
-    figures_cache.bump()
+    data_version.bump()
     assert members() == before + 1
     mou = MoU.objects.get(regency__code="32.73")
     mou.delete()  # a model delete bumps it after commit
@@ -162,10 +163,10 @@ def test_cached_figures_are_never_stale_after_a_change(programme, client, review
 
 
 def test_the_data_version_moves_only_when_a_change_commits(programme, django_capture_on_commit_callbacks):
-    version = figures_cache.version()
+    version = data_version.version()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         mous_for([Regency.objects.get(code="32.73")], Cohort.objects.get(year=2019))[0].save()
-    assert figures_cache.version() == version and callbacks
+    assert data_version.version() == version and callbacks
     for callback in callbacks:
         callback()
-    assert figures_cache.version() > version
+    assert data_version.version() > version

@@ -14,9 +14,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from mou.models import Cohort, MoU, SigningEvent
+from regencies import data_version
 from regencies.choices import RegencyKind
 from regencies.models import Regency, RegencyMembership
-from smartcity import demo_plans, figures_cache, roles
+from smartcity import demo_plans, roles
 from smartcity.celery import app as celery_app
 from smartcity.models import ApiToken, TokenScope
 
@@ -73,7 +74,7 @@ class Command(BaseCommand):
         with emails_kept_in_memory(), transaction.atomic():
             self.seed()
             # Demo plans are backdated with bulk updates, which send no signals: cached figures must go.
-            transaction.on_commit(figures_cache.bump)
+            transaction.on_commit(data_version.bump)
 
     def seed(self):
         codes = {code for *_, regency_codes, _ in DEMO_USERS for code in regency_codes}
