@@ -13,7 +13,8 @@ from masterplans.choices import PlanStatus
 from masterplans.models import MasterPlan
 from mou.models import MoU
 from regencies.models import Province, Regency
-from smartcity import home
+from regencies import data_version
+from smartcity import figures_cache, home
 from smartcity.celery import app as celery_app
 from smartcity.forms import OverviewForm
 from smartcity.overview import cohort_chart, public_overview
@@ -88,7 +89,10 @@ class OverviewView(TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         as_of, include_demo = form.cleaned_data["as_of"], form.cleaned_data["data"] == "all"
-        figures = public_overview(as_of, include_demo=include_demo, province_sort=form.cleaned_data["sort"])
+        sort = form.cleaned_data["sort"]
+        figures = figures_cache.cached(
+            "overview", [as_of, include_demo, sort], lambda: public_overview(as_of, include_demo, province_sort=sort)
+        )
         tables = overview_sections(figures, include_demo)
         export = request.GET.get("export")
         if export:
@@ -102,9 +106,11 @@ class OverviewView(TemplateView):
                 form=form,
                 include_demo=include_demo,
                 sort_query=urlencode(keep),
+                data_version=data_version.version(),
                 sections=tables,
                 cohort_chart=cohort_chart(tables["cohorts"]),
-                plan_rows=list(zip(figures["plans"], tables["plans"].rendered(), strict=True)),
+                # Called by the template only when its cached table is missing (formatting every row takes time).
+                plan_rows=lambda: list(zip(figures["plans"], tables["plans"].rendered(), strict=True)),
                 csv_queries={slug: export_query({"request": request}, slug) for slug in tables},
                 **figures,
             )

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 AFTER_ALL_SIGNINGS = "2019-06-01"
 QUERIES_PER_OVERVIEW = 7  # demo marker in the header, members, goals, cohorts, provinces, latest signings, plans
+QUERIES_PER_OVERVIEW_KEPT = 1  # the demo marker in the header; the figures come from the cache
 
 
 class _TableBodies(HTMLParser):
@@ -744,3 +745,14 @@ def test_the_overview_runs_the_same_number_of_queries_for_1_and_40_plans_in_forc
 
     assert len(response.context["plans"]) == size
     assert {(plan.programme_count, plan.budget_total) for plan in response.context["plans"]} == {(2, 2_000_000_000)}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_overview_is_kept_until_a_change_commits(client, programme, django_assert_num_queries):
+    """Its figures and its table of plans come from the cache per data version: a second look reads only the
+    form's choices, and a committed change shows at once."""
+    before = get_overview(client).context["members"]["total"]
+    with django_assert_num_queries(QUERIES_PER_OVERVIEW_KEPT):
+        assert get_overview(client).context["members"]["total"] == before
+    MoUFactory(regency=Regency.objects.get(code="32.73"), cohort=Cohort.objects.get(year=2019))
+    assert get_overview(client).context["members"]["total"] == before + 1
