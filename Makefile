@@ -63,7 +63,8 @@ beat: install
 	$(BIN)/celery -A smartcity beat --loglevel INFO
 
 # Benchmarks at national scale on PostgreSQL (PG_SERVER): builds a database per scale once (--rebuild to redo),
-# measures with DEBUG off, prints the table and writes bench.json.
+# measures with DEBUG off (pages, report job, API under gunicorn, a locust load test), prints the table and writes
+# bench.json. With CACHE_URL set (Redis), every process shares one cache, as in production.
 PG_SERVER ?= postgres://postgres@127.0.0.1:5432
-bench: install
+bench: install-dev
 	DEBUG=true $(PY) manage.py bench --server $(PG_SERVER)

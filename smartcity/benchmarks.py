@@ -3,8 +3,15 @@ queries of the staff pages, and the national report job against its own SQL run 
 limit). The ``bench`` command runs this once per scale and compares them."""
 
 import asyncio
+import csv
+import datetime
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import psycopg
 from django.contrib.auth import get_user_model
@@ -15,8 +22,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from masterplans.models import MasterPlan
-from smartcity import figures_cache, roles
-from smartcity.models import ProgressReport
+from regencies import data_version
+from regencies.models import RegencyMembership
+from smartcity import roles
+from smartcity.models import ApiToken, ProgressReport, TokenScope
 from smartcity.reports import services
 from smartcity.reports.figures import Scope, compute
 from smartcity.reports.periods import Period
@@ -68,7 +77,7 @@ def measure_pages():
         seconds = timed(lambda address=address: client.get(address), REQUESTS)
 
         def first_look(address=address):
-            figures_cache.bump()  # as after a change: the figures are computed afresh
+            data_version.bump()  # as after a change: the figures are computed afresh
             client.get(address)
 
         cold = timed(first_look, COLD_REQUESTS)
@@ -154,3 +163,76 @@ def requests_per_second(port, path, seconds, clients):
         return answered / (loop.time() - started), failed
 
     return asyncio.run(load())
+
+
+def load_actors(officers=20, reviewers=5):
+    """Who the load test plays (``smartcity/locustfile.py``), made in the benchmark's database: a partner's token,
+    officers of regencies with an approved plan and reviewers, each already signed in (a session cookie), so that
+    the test measures the portal's pages rather than password hashing."""
+    User = get_user_model()
+    groups = {group.name: group for group in Group.objects.filter(name__in=roles.ROLES)}
+
+    def session(username, role):
+        user, _ = User.objects.get_or_create(username=username)
+        user.groups.add(groups[role])
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        return user, client.cookies["sessionid"].value
+
+    partner, _ = User.objects.get_or_create(username="bench-partner")
+    partner.groups.add(groups[roles.PARTNER])
+    token = ApiToken(
+        user=partner,
+        name="Load test",
+        organisation="Benchmark (demo data)",
+        scope=TokenScope.READ,
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    raw = token.issue()
+    token.save()
+    plans = MasterPlan.objects.filter(status="approved").select_related("regency__province").order_by("pk")
+    officer_sessions = []
+    for number, plan in enumerate(plans[:officers]):
+        user, cookie = session(f"bench-officer-{number}", roles.REGENCY_OFFICER)
+        RegencyMembership.objects.get_or_create(user=user, regency=plan.regency)
+        officer_sessions.append({"session": cookie, "plan": plan.pk})
+    return {
+        "token": raw,
+        "officers": officer_sessions,
+        "reviewers": [session(f"bench-reviewer-{n}", roles.MINISTRY_REVIEWER)[1] for n in range(reviewers)],
+        "provinces": sorted({plan.regency.province.code for plan in plans}),
+        "regencies": sorted({plan.regency.code for plan in plans}),
+    }
+
+
+def load_test(address, actors, users, seconds):
+    """Mixed traffic (``smartcity/locustfile.py``) of ``users`` locust users for ``seconds`` at ``address``, playing
+    ``actors`` (the JSON of ``load_actors``): requests, error ratio, requests per second, p50, p95 and p99 in
+    milliseconds, overall and per address."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            [
+                *(sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py"))),
+                *("--headless", "--users", str(users), "--spawn-rate", "10", "--run-time", f"{seconds}s"),
+                *("--host", address, "--only-summary", "--csv", f"{folder}/load", "--loglevel", "WARNING"),
+            ],
+            env={**os.environ, "LOAD_ACTORS": actors},
+            capture_output=True,
+        )  # locust exits 1 when a request failed: the failures are counted below
+        with open(f"{folder}/load_stats.csv", newline="") as stats:
+            rows = list(csv.DictReader(stats))
+
+    def figures(row):
+        requests, failures = int(row["Request Count"]), int(row["Failure Count"])
+        return {
+            "requests": requests,
+            "failures": failures,
+            "error_ratio": round(failures / requests, 4) if requests else None,
+            "rps": round(float(row["Requests/s"]), 1),
+            **{f"p{share}_ms": int(float(row[f"{share}%"])) for share in (50, 95, 99)},
+        }
+
+    return {
+        "all": figures(next(row for row in rows if row["Name"] == "Aggregated")),
+        "addresses": {row["Name"]: figures(row) for row in rows if row["Name"] != "Aggregated"},
+    }

@@ -12,8 +12,8 @@ from django.views.generic import TemplateView
 from masterplans.choices import PlanStatus
 from masterplans.models import MasterPlan
 from mou.models import MoU
-from regencies.models import Province, Regency
 from regencies import data_version
+from regencies.models import Province, Regency
 from smartcity import figures_cache, home
 from smartcity.celery import app as celery_app
 from smartcity.forms import OverviewForm

@@ -2,6 +2,7 @@
 marked demo, and the dashboards' query counts unchanged on it."""
 
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -97,3 +98,18 @@ def test_the_load_client_counts_answers_over_loopback(live_server):
     assert rate > 0 and failed == 0
     rate, failed = benchmarks.requests_per_second(port, "/no-such-page/", 0.3, 2)
     assert rate == 0 and failed > 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_load_test_plays_every_role_without_an_error(programme, live_server):
+    """The locust scenario on a small dataset: anonymous visitors, partners, officers and reviewers all get their
+    pages (any answer but 200, a redirect to sign in among them, would count as an error)."""
+    ScaleData(SCALE, seed=5).generate()
+    actors = benchmarks.load_actors(officers=2, reviewers=1)
+    results = benchmarks.load_test(live_server.url, json.dumps(actors), users=8, seconds=4)
+    assert results["all"]["requests"] >= 8 and results["all"]["failures"] == 0, results
+    names = set(results["addresses"])
+    assert any(name.startswith("/api/v1/") for name in names)  # partners
+    assert names & {"/programme/", "/", "/regencies/?province=[code]", "/plans/[id]/"}  # anonymous visitors
+    assert names & {"/ (officer)", "/plans/my-regency/", "/plans/[id]/ (officer)", "/plans/[id]/progress/"}
+    assert names & {"/plans/review/", "/dashboard/", "/dashboard/provinces/[code]/", "/plans/[id]/ (reviewer)"}
