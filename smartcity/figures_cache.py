@@ -26,9 +26,11 @@ SOURCES = [
 ]
 
 
-def cached(name, parts, compute):
-    """``compute()``'s result, cached per data version and language under ``name`` and ``parts``."""
-    key = ":".join(["figures", name, str(version()), get_language() or "", *map(str, parts)])
+def cached(name, parts, compute, data_version=None):
+    """``compute()``'s result, cached per data version and language under ``name`` and ``parts``. A caller that
+    keys more on the version (a template fragment) passes the one it read, so that both name the same data."""
+    current = version() if data_version is None else data_version
+    key = ":".join(["figures", name, str(current), get_language() or "", *map(str, parts)])
     value = cache.get(key)
     if value is None:
         value = compute()

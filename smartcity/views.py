@@ -89,9 +89,12 @@ class OverviewView(TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         as_of, include_demo = form.cleaned_data["as_of"], form.cleaned_data["data"] == "all"
-        sort = form.cleaned_data["sort"]
+        sort, version = form.cleaned_data["sort"], data_version.version()  # one version for figures and fragment
         figures = figures_cache.cached(
-            "overview", [as_of, include_demo, sort], lambda: public_overview(as_of, include_demo, province_sort=sort)
+            "overview",
+            [as_of, include_demo, sort],
+            lambda: public_overview(as_of, include_demo, province_sort=sort),
+            data_version=version,
         )
         tables = overview_sections(figures, include_demo)
         export = request.GET.get("export")
@@ -106,7 +109,7 @@ class OverviewView(TemplateView):
                 form=form,
                 include_demo=include_demo,
                 sort_query=urlencode(keep),
-                data_version=data_version.version(),
+                data_version=version,
                 sections=tables,
                 cohort_chart=cohort_chart(tables["cohorts"]),
                 # Called by the template only when its cached table is missing (formatting every row takes time).

@@ -3,6 +3,7 @@ conditional writes, CSV output, per-token throttling. It lives in the first app 
 (apps depend one way: regencies <- mou <- masterplans <- smartcity)."""
 
 import datetime
+import functools
 import hashlib
 from collections.abc import Mapping
 
@@ -229,7 +230,7 @@ class SharedListMixin:
     def list(self, request, *args, **kwargs):
         if not self.shares_answers(request):
             return super().list(request, *args, **kwargs)
-        return shared_answer(request, lambda: super(SharedListMixin, self).list(request, *args, **kwargs))
+        return shared_answer(request, functools.partial(super().list, request, *args, **kwargs))
 
 
 def etag_for(data):
