@@ -3,12 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SmartCityConfig(AppConfig):
-    """The programme-wide layer: roles, health, dashboards and reports that read every app."""
+    """The project's wiring: the roles and their permissions (its migrations), health, and the admin site's titles.
+    The programme layer's capabilities are apps of their own under this package."""
 
     name = "smartcity"
     verbose_name = _("Smart City programme")
-
-    def ready(self):
-        from smartcity import figures_cache
-
-        figures_cache.connect()

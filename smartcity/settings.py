@@ -41,6 +41,12 @@ INSTALLED_APPS = [
     "mou",
     "masterplans",
     "smartcity",
+    # The programme layer, one app per capability; then development tooling (commands only).
+    "smartcity.accounts",
+    "smartcity.reports",
+    "smartcity.dashboards",
+    "smartcity.demo",
+    "smartcity.bench",
 ]
 
 MIDDLEWARE = [
@@ -168,10 +174,10 @@ REPORT_STUCK_AFTER = CELERY_VISIBILITY_TIMEOUT + REPORT_TIME_LIMIT
 # The partner API (/api/v1/): session or bearer-token sign-in, strict filters, JSON errors, throttled per token.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "smartcity.api.authentication.BearerTokenAuthentication",
+        "smartcity.accounts.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["smartcity.api.permissions.ReadOrScopedWrite"],
+    "DEFAULT_PERMISSION_CLASSES": ["smartcity.accounts.api.permissions.ReadOrScopedWrite"],
     "DEFAULT_PAGINATION_CLASS": "regencies.api.base.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["regencies.api.base.StrictFilterBackend", "regencies.api.base.StrictOrderingFilter"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "regencies.api.base.CSVRenderer"],
@@ -200,7 +206,7 @@ SPECTACULAR_SETTINGS = {
         "MoUStatusEnum": "mou.choices.MoUStatus",
         "PlanStatusEnum": "masterplans.choices.PlanStatus",
         "ProgressStatusEnum": "masterplans.choices.ProgressStatus",
-        "ReportStatusEnum": "smartcity.models.ReportStatus",
+        "ReportStatusEnum": "smartcity.reports.choices.ReportStatus",
     },
 }
 

@@ -7,7 +7,8 @@ from rest_framework.test import APIClient
 
 from regencies.models import Regency
 from smartcity import roles
-from smartcity.models import ApiToken, TokenScope
+from smartcity.accounts.choices import TokenScope
+from smartcity.accounts.models import ApiToken
 from tests.factories import RegencyMembershipFactory, UserFactory
 
 

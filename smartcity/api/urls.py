@@ -1,26 +1,18 @@
-"""The API root, ``/api/v1/``: each app's router, the programme statistics and progress reports, and the OpenAPI
-contract."""
+"""The API root, ``/api/v1/``: each app's and capability's API, and the OpenAPI contract."""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
-from smartcity.api.reports import ReportViewSet
-from smartcity.api.views import NotFoundView, StatsView
+from smartcity.api.views import NotFoundView
 
 app_name = "api"
-
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
-router.include_format_suffixes = False
-router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = [
     path("", include("regencies.api.urls")),
     path("", include("mou.api.urls")),
     path("", include("masterplans.api.urls")),
-    path("", include(router.urls)),
-    path("stats/", StatsView.as_view(), name="stats"),
+    path("", include("smartcity.reports.api.urls")),
+    path("", include("smartcity.dashboards.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("docs/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

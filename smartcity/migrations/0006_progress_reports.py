@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import smartcity.models
+import smartcity.reports.models
 
 
 class Migration(migrations.Migration):
@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                         choices=[("id", "Indonesian"), ("en", "English")], max_length=2, verbose_name="language"
                     ),
                 ),
-                ("file", models.FileField(upload_to=smartcity.models.report_file_path, verbose_name="file")),
+                ("file", models.FileField(upload_to=smartcity.reports.models.report_file_path, verbose_name="file")),
                 ("size", models.PositiveIntegerField(default=0, verbose_name="size (bytes)")),
                 (
                     "report",

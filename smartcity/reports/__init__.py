@@ -1,1 +1,3 @@
-"""Progress reports: their periods, the figures the job computes, and the page and files made from them."""
+"""Progress reports: the models (one report per scope and period, its files, subscriptions), their periods and
+figures (the SQL), the tables per language (``sections``), the files (CSV, XLSX, PDF), the requests (``services``),
+the job's body (``jobs``) and its tasks, emails, pages and API."""

@@ -27,7 +27,7 @@ from masterplans.choices import PlanAction, PlanStatus
 from masterplans.models import Dimension, MasterPlan, PlanEvent, Programme
 from mou.models import Cohort, Goal, MoU, in_force
 from regencies.models import Province, Regency
-from smartcity.models import NATIONAL
+from smartcity.reports.choices import NATIONAL
 
 FIGURES_VERSION = 1
 

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from masterplans.notifications import bilingual, portal_url
-from smartcity.models import ProgressReport, ReportStatus
+from smartcity.reports.choices import ReportStatus
+from smartcity.reports.models import ProgressReport
 from smartcity.reports.sections import sections, title
 
 
@@ -15,7 +16,7 @@ def subscribers(report):
     """Active staff who subscribed to the report's scope and may still read reports."""
     return (
         get_user_model()
-        .objects.with_perm("smartcity.view_progressreport")
+        .objects.with_perm("reports.view_progressreport")
         .filter(report_subscriptions__province=report.province)
         .exclude(email="")
         .distinct()
@@ -38,5 +39,5 @@ def report_done(report_id):
         def context():
             return {"title": title(report), "summary": next(iter(sections(report.figures))), "url": url}
 
-        subject, body = bilingual("smartcity/email/report_done.txt", context)
+        subject, body = bilingual("reports/email/report_done.txt", context)
         return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients])

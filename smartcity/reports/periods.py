@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from masterplans.schedule import Quarter
 from mou.models import FIRST_PROGRAMME_YEAR
-from smartcity.models import PeriodKind
+from smartcity.reports.choices import PeriodKind
 
 KEY_PATTERN = re.compile(r"^(?P<year>\d{4})-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4]))$")
 

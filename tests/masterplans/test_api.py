@@ -16,7 +16,8 @@ from masterplans.choices import FundingSource, Horizon, PlanStatus, ProgressStat
 from masterplans.models import Dimension, MasterPlan, Programme, ProgressUpdate
 from mou.models import Cohort
 from regencies.models import Regency
-from smartcity.models import ApiToken, TokenScope
+from smartcity.accounts.choices import TokenScope
+from smartcity.accounts.models import ApiToken
 from tests.factories import complete_plan, mous_for, pdf_bytes
 
 PLANS = reverse("api:plan-list")

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from smartcity.models import TokenScope
+from smartcity.accounts.choices import TokenScope
 from tests.api import issue_token
 
 pytestmark = pytest.mark.django_db

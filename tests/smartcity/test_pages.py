@@ -49,3 +49,18 @@ def test_the_api_follows_accept_language(client, register):
     assert english.json()["detail"] == "The request is not valid; see the fields."
     indonesian = client.get("/api/v1/regencies/?provnce=16")
     assert indonesian.json()["detail"] == "Permintaan tidak valid; lihat kolom-kolomnya."
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/smartcity/apitoken/", "/admin/accounts/apitoken/"),
+        ("/admin/smartcity/apitoken/add/", "/admin/accounts/apitoken/add/"),
+        ("/admin/smartcity/progressreport/?status=done", "/admin/reports/progressreport/?status=done"),
+    ],
+)
+def test_admin_addresses_of_models_that_moved_apps_redirect_to_their_new_ones(client, ministry_admin, old, new):
+    client.force_login(ministry_admin)
+    response = client.get(old)
+    assert response.status_code == 301 and response["Location"] == new
+    assert client.get(new).status_code == 200
