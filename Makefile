@@ -1,4 +1,4 @@
-# Entry points: `make run` (set up and serve the portal), `make test` (lint, migration check, test suite).
+# Entry points: `make run` (set up and serve the portal), `make test` (lint, import contracts, migration check, tests).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -42,9 +42,11 @@ test: install-dev lint
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
+# ruff, and the import contracts in pyproject.toml: apps and the programme layer's packages in one-way order, no cycles.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install-dev
 	$(BIN)/ruff check --fix .
