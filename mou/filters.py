@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from mou.choices import MoUStatus
 from mou.forms import DateInput
 from mou.models import Cohort, MoU
-from regencies.filters import StrictFilterSet, province_filter
+from regencies.filters import OrderingFilter, StrictFilterSet, province_filter
 
 
 def cohort_filter(field_name="cohort"):
@@ -48,7 +48,7 @@ class MoUFilterSet(StrictFilterSet):
         empty_label=_("Real and demo"),
         method="filter_demo",
     )
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         label=_("Sort by"),
         fields=[
             ("signed_on", "signed"),

@@ -1,10 +1,26 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.utils import pretty_name
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from regencies.choices import RegencyKind
 from regencies.models import Province, Regency
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's ordering filter with labels that follow each request's language: its own descending labels
+    ("Name (descending)") are formatted once, when the filter set is defined, in whatever language is active then."""
+
+    def build_choices(self, fields, labels):
+        descending = lazy(lambda label: self.descending_fmt % label, str)
+        ascending = [(param, labels.get(field, _(pretty_name(param)))) for field, param in fields.items()]
+        return [
+            choice
+            for param, label in ascending
+            for choice in ((param, label), (f"-{param}", labels.get(f"-{param}", descending(label))))
+        ]
 
 
 class StrictFilterSet(django_filters.FilterSet):

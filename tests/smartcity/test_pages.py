@@ -64,3 +64,12 @@ def test_admin_addresses_of_models_that_moved_apps_redirect_to_their_new_ones(cl
     response = client.get(old)
     assert response.status_code == 301 and response["Location"] == new
     assert client.get(new).status_code == 200
+
+
+def test_the_header_offers_the_dashboard_and_reports_to_staff_only(client, reviewer, partner):
+    client.force_login(reviewer)
+    header = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("dashboard")}"' in header and f'href="{reverse("report-list")}"' in header
+    client.force_login(partner)
+    header = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("dashboard")}"' not in header and f'href="{reverse("report-list")}"' not in header

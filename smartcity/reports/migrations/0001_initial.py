@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import smartcity.reports.models
 from django.conf import settings
 from django.db import migrations, models
+
+import smartcity.reports.models
 
 
 class Migration(migrations.Migration):
