@@ -2,10 +2,10 @@
 is never stale: the dashboards' figures and the API's published lists carry it in their keys.
 
 Saving or deleting any record they read bumps it once the transaction commits (model signals, connected by
-``smartcity.figures_cache.connect``); bulk writes that send no model signals bump it themselves (``seed_demo``,
-``generate_scale_data``, and the register's ``register_synced``). Entries cached under an older version are never
-read again and expire. With several web processes the cache must be shared (``CACHE_URL``, Redis), or a process
-would keep its own version. It lives in the first app so that every app's API may use it."""
+``smartcity.dashboards.figures_cache.connect``); bulk writes that send no model signals bump it themselves
+(``seed_demo``, ``generate_scale_data``, and the register's ``register_synced``). Entries cached under an older
+version are never read again and expire. With several web processes the cache must be shared (``CACHE_URL``,
+Redis), or a process would keep its own version. It lives in the first app so that every app's API may use it."""
 
 import time
 

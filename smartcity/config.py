@@ -97,6 +97,21 @@ def redis_url(name):
     return value
 
 
+def cache(name):
+    """The cache at the Redis URL in ``name``, or one in each process when it is unset.
+
+    django-redis, so that a Redis that is down costs speed, not pages: each call gives up within a second and
+    answers as a miss (logged), and pages compute what they would have read."""
+    url = redis_url(name)
+    if url is None:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }
+
+
 def email(name, default):
     value = _raw(name) or default
     try:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "smartcity.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,11 +134,8 @@ PORTAL_URL = config.string("PORTAL_URL", default="http://127.0.0.1:8000")
 # Cached figures and API throttle counts. Every web process must share it in production (Redis): a process-local
 # cache would keep figures another process has made old.
 CACHE_URL = config.redis_url("CACHE_URL")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
+CACHES = {"default": config.cache("CACHE_URL")}  # /healthz reports whether it answers
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Celery: with no broker configured, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = config.redis_url("CELERY_BROKER_URL")
@@ -149,6 +147,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Jobs record their outcome on their own rows, so no result is stored unless a task asks for it (the health ping):
+# sending a job then touches only the broker, and a request answers at once when Redis is down.
+CELERY_TASK_IGNORE_RESULT = True
 # Schedules live in the database (django-celery-beat), where admins see and edit them; a migration makes them:
 # reminders daily and the monthly reports on the 1st at 07:00 WIB, and the sweeper of stuck reports.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -216,9 +217,24 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # /healthz gives up on the broker after this many seconds rather than hanging a load balancer's probe.
 HEALTH_CHECK_TIMEOUT = 2
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = config.boolean("SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS, secure by default once DEBUG is off (manage.py check --deploy is clean with only SECRET_KEY and
+# ALLOWED_HOSTS set); each part can be turned down from the environment. The TLS proxy in front (deploy/nginx)
+# says the request came in over HTTPS with X-Forwarded-Proto, which only it may set.
+SESSION_COOKIE_SECURE = config.boolean("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = config.boolean("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = config.integer("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Only the header's directive: a domain joins the browsers' preload list when someone submits it there.
+SECURE_HSTS_PRELOAD = config.boolean("SECURE_HSTS_PRELOAD", default=True)
+if config.boolean("SECURE_PROXY_SSL_HEADER", default=not DEBUG):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = config.boolean("USE_X_FORWARDED_HOST", default=False)
+# Sign-in forms posted from the portal's own addresses over HTTPS; more (another port, a second name) if needed.
+CSRF_TRUSTED_ORIGINS = config.string_list(
+    "CSRF_TRUSTED_ORIGINS",
+    default=[f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*" and not host.startswith("[")],
+)
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 
-@shared_task(bind=True)
+@shared_task(bind=True, ignore_result=False)  # its caller waits for the answer
 def ping(self):
     """Health ping: answers with the name of the worker that ran it, so a caller can tell who did the work."""
     return {"pong": True, "worker": self.request.hostname}

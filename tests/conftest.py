@@ -85,6 +85,24 @@ def broker_down():
 
 
 @pytest.fixture
+def broker_and_backend_down(broker_down):
+    """The broker and the result backend both unreachable, as when the one Redis they share in production is down
+    (the result backend defaults to the broker's URL)."""
+    from smartcity.celery import app
+
+    def forget_backend():
+        app._backend_cache = None
+        vars(app._local).pop("backend", None)
+
+    saved = app.conf.result_backend
+    app.conf.result_backend = "redis://127.0.0.1:1/1"
+    forget_backend()
+    yield
+    app.conf.result_backend = saved
+    forget_backend()
+
+
+@pytest.fixture
 def tasks_in_process(settings, tmp_path):
     """Run Celery tasks here when their transaction commits (CI has a broker, and a worker would run them
     elsewhere), with uploaded and generated files in a temporary folder."""

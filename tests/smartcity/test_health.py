@@ -65,3 +65,28 @@ def test_healthz_checks_the_configured_broker(client):
 
 def test_healthz_refuses_other_methods(client):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("host", ["10.20.0.7", "portal-web-1.internal", "10.20.0.7:8000"])
+def test_healthz_answers_a_load_balancer_probing_by_address_or_internal_name(client, host):
+    assert client.get("/healthz", HTTP_HOST=host).status_code == 200
+    assert client.get("/programme/", HTTP_HOST=host).status_code == 400  # every other address still checks it
+
+
+def test_healthz_reports_an_unreachable_cache_as_degraded_and_stays_200():
+    status, body = health_in_subprocess(
+        DATABASE_URL="sqlite:///:memory:", CELERY_BROKER_URL=None, CACHE_URL="redis://127.0.0.1:1/0"
+    )
+    assert status == 200
+    assert body["status"] == "degraded"
+    assert body["checks"]["cache"].startswith("error:")
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_healthz_checks_the_configured_cache(client):
+    if not settings.CACHE_URL:
+        pytest.skip("CACHE_URL is not set: this test needs Redis")
+    body = client.get(reverse("healthz")).json()
+    assert body["checks"]["cache"] == "ok" and body["status"] == "ok"

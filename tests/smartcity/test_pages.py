@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -73,3 +75,20 @@ def test_the_header_offers_the_dashboard_and_reports_to_staff_only(client, revie
     client.force_login(partner)
     header = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("dashboard")}"' not in header and f'href="{reverse("report-list")}"' not in header
+
+
+def test_behind_the_tls_proxy_sign_in_works_and_links_are_https(officer):
+    """The proxy terminates TLS and forwards plain HTTP with ``X-Forwarded-Proto: https``."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="localhost")
+    page = client.get(reverse("login"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    response = client.post(
+        reverse("login"),
+        {"username": officer.username, "password": "a-long-test-password", "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="https://localhost",
+    )
+    assert response.status_code == 302, response.content.decode()[:300]
+    listed = client.get("/api/v1/regencies/?province=16&page_size=1").json()
+    assert listed["next"].startswith("https://localhost/api/v1/regencies/")

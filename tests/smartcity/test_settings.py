@@ -59,3 +59,39 @@ def test_tasks_run_in_process_without_a_broker():
     )
     assert result.returncode == 0, result.stderr
     assert "'pong': True" in result.stdout
+
+
+PRODUCTION_MINIMUM = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-production-like-secret-key-of-more-than-fifty-characters-0123456789",
+    "ALLOWED_HOSTS": "portal.example.go.id",
+    # Nothing else: the suite's own relaxations and services are unset.
+    **dict.fromkeys(["SECURE_SSL_REDIRECT", "SECURE_COOKIES", "DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL"]),
+}
+
+
+def test_the_deployment_check_is_clean_with_only_a_secret_key_and_hosts():
+    result = run_django(
+        "from django.core.management import call_command\ncall_command('check', deploy=True, fail_level='WARNING')",
+        **PRODUCTION_MINIMUM,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_https_settings_can_each_be_turned_down_from_the_environment():
+    result = run_django(
+        "from django.conf import settings\n"
+        "print(settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_PRELOAD,"
+        " getattr(settings, 'SECURE_PROXY_SSL_HEADER', None), settings.CSRF_TRUSTED_ORIGINS)",
+        **{
+            **PRODUCTION_MINIMUM,
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "SECURE_HSTS_PRELOAD": "false",
+            "SECURE_PROXY_SSL_HEADER": "false",
+            "CSRF_TRUSTED_ORIGINS": "https://portal.example.go.id:8443",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False 0 False None ['https://portal.example.go.id:8443']"

@@ -452,7 +452,9 @@ def test_reports_take_no_other_writes(national, staff):
 # Real commits: the job is sent when the request's transaction commits, inside the service, which records the
 # failure. (In a test transaction the sending would wait for a commit that never comes.)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_request_while_the_job_queue_is_down_is_a_503_and_the_report_is_marked_failed(reviewer, broker_down):
+@pytest.mark.parametrize("down", ["broker_down", "broker_and_backend_down"])
+def test_a_request_while_the_job_queue_is_down_is_a_503_and_the_report_is_marked_failed(reviewer, down, request):
+    request.getfixturevalue(down)
     client = english(client_for("anonymous", None))
     client.force_login(reviewer)
     response = client.post(REPORTS, {"scope": "national", "period": "2019-12"}, format="json")

@@ -456,8 +456,10 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_when_the_broker_is_down_the_page_says_so_and_the_request_is_kept(programme, client, reviewer, broker_down):
+@pytest.mark.parametrize("down", ["broker_down", "broker_and_backend_down"])
+def test_when_the_broker_is_down_the_page_says_so_and_the_request_is_kept(programme, client, reviewer, down, request):
     """Committed for real, as in production: the job is queued when the request's transaction commits."""
+    request.getfixturevalue(down)
     client.force_login(reviewer)
     response = client.post(reverse("report-request"), {"scope": "national", "period": "2026-10"}, follow=True)
     report = ProgressReport.objects.get()

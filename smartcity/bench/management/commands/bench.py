@@ -154,6 +154,7 @@ class Command(BaseCommand):
             "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-000000"),
             "MEDIA_ROOT": tempfile.mkdtemp(prefix="bench-media-"),
             "SECURE_COOKIES": "false",
+            "SECURE_SSL_REDIRECT": "false",  # gunicorn serves plain HTTP on loopback here
         }
 
     def manage(self, url, *arguments):
