@@ -1,7 +1,7 @@
 """An upgrade keeps every row: a database built and filled by the previous release (``make run``'s data: the
 register, the programme, the demo dataset, a report with its files, a token and a subscription) migrates forward
-with this release, every table keeps its row count, and what moved between apps still works: the reports and their
-files, the tokens, and the roles' permissions on them.
+with this release, every table keeps its row count, what moved between apps still works (the reports and their
+files, the tokens, and the roles' permissions on them), and the previous release's code can still write to it.
 
 ``PREVIOUS_RELEASE`` is the last commit of ``main`` before a change to the models; move it on when a later change
 moves or alters models again. The test runs on the suite's database engine (PostgreSQL in CI), in a database of its
@@ -36,6 +36,11 @@ SUBSCRIBE = """
 from django.contrib.auth import get_user_model
 from smartcity.models import ReportSubscription
 ReportSubscription.objects.create(user=get_user_model().objects.get(username="demo-reviewer"))
+"""
+
+OLD_CODE_WRITES = """
+from smartcity.models import ProgressReport
+ProgressReport.objects.create(period_kind="month", year=2026, number=9)
 """
 
 CHECK_MOVED = """
@@ -145,3 +150,6 @@ def test_a_database_of_the_previous_release_migrates_forward_keeping_every_row(
     )
     assert state["admin_tokens"] == ["accounts.add_apitoken", "accounts.change_apitoken", "accounts.view_apitoken"]
     run(ROOT, environment, "makemigrations", "--check", "--dry-run")
+
+    # The old code still running while the new release starts can write what it wrote before.
+    run(previous_release, environment, code=OLD_CODE_WRITES)

@@ -7,7 +7,7 @@ from smartcity.reports.models import ProgressReport
 class ProgressReportAdmin(admin.ModelAdmin):
     """Reports are made by the job only; the admin shows them, with their attempts and errors, for support."""
 
-    list_display = ["__str__", "status", "progress", "attempts", "scheduled", "requested_at", "finished_at"]
+    list_display = ["__str__", "status", "progress", "attempts", "worker", "scheduled", "requested_at", "finished_at"]
     list_filter = ["status", "period_kind", "scheduled"]
     list_select_related = ["province"]
     exclude = ["figures"]

@@ -83,6 +83,7 @@ def claim(province, period, user=None, scheduled=False, replace_done=True):
     report.status, report.progress, report.attempts, report.error = ReportStatus.QUEUED, 0, 0, ""
     report.requested_by, report.scheduled, report.requested_at = user, scheduled, timezone.now()
     report.started_at = report.finished_at = report.notified_at = None
+    report.task_id = report.worker = ""
     report.save()
     return report
 
@@ -91,8 +92,9 @@ def set_progress(report, percent):
     ProgressReport.objects.filter(pk=report.pk).update(progress=percent)
 
 
-def start(province, period):
-    """Take the report up for a delivery of its job, or return None if there is nothing to do.
+def start(province, period, task_id="", worker=""):
+    """Take the report up for a delivery of its job (``task_id`` on ``worker``), or return None if there is nothing
+    to do.
 
     Each delivery counts an attempt on the row. A job whose worker died (SIGKILL, out of memory) is delivered
     again by the broker; after ``REPORT_MAX_ATTEMPTS`` deliveries the report is marked failed instead.
@@ -112,14 +114,16 @@ def start(province, period):
             return None
         report.attempts += 1
         report.status, report.started_at, report.progress = ReportStatus.RUNNING, timezone.now(), 5
-        report.save(update_fields=["attempts", "status", "started_at", "progress"])
+        report.task_id, report.worker = task_id or "", worker or ""
+        report.save(update_fields=["attempts", "status", "started_at", "progress", "task_id", "worker"])
+        logger.info("Report %s taken up by task %s on %s (attempt %s)", report.pk, task_id, worker, report.attempts)
         return report
 
 
-def run(scope_key, period_key):
+def run(scope_key, period_key, task_id="", worker=""):
     """The job: compute the figures, write every file in every language, then swap them in one transaction."""
     province, period = parse_scope(scope_key), Period.parse(period_key)
-    report = start(province, period)
+    report = start(province, period, task_id, worker)
     if report is None:
         return None
     try:

@@ -69,6 +69,10 @@ class ProgressReport(models.Model):
     attempts = models.PositiveSmallIntegerField(
         _("attempts"), default=0, help_text=_("Deliveries of the current request to a worker.")
     )
+    # Which delivery of the job took the report up, and where: a report left running by a worker host that died
+    # names the worker and the task to look for. The database keeps the default, so older code can still add rows.
+    task_id = models.CharField(_("task"), max_length=155, blank=True, default="", db_default="")
+    worker = models.CharField(_("worker"), max_length=255, blank=True, default="", db_default="")
     error = models.TextField(_("error"), blank=True)
     figures = models.JSONField(_("figures"), default=dict, blank=True)
     has_demo = models.BooleanField(_("includes demo data"), default=False)
@@ -123,6 +127,20 @@ class ProgressReport(models.Model):
     @property
     def scope_label(self):
         return self.province.name if self.province_id else _("National")
+
+    @property
+    def overdue_at(self):
+        """When a running report has taken longer than any run may: its worker is likely lost (None otherwise)."""
+        if self.status != ReportStatus.RUNNING or self.started_at is None:
+            return None
+        return self.started_at + timezone.timedelta(seconds=settings.REPORT_TIME_LIMIT)
+
+    @property
+    def swept_at(self):
+        """When the sweeper marks a running report failed, if no worker finishes it first."""
+        if self.status != ReportStatus.RUNNING or self.started_at is None:
+            return None
+        return self.started_at + timezone.timedelta(seconds=settings.REPORT_STUCK_AFTER)
 
     @property
     def is_finished(self):

@@ -31,7 +31,7 @@ def generate_report(self, scope, period):
     exponential backoff. A scheduled report, once done, is announced to its subscribers.
     """
     try:
-        report_pk = jobs.run(scope, period)
+        report_pk = jobs.run(scope, period, self.request.id, self.request.hostname)
     except jobs.TRANSIENT_ERRORS as error:
         if self.request.is_eager or self.request.retries >= self.max_retries:
             jobs.give_up(scope, period, error)

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -43,8 +44,32 @@ def status_data(report):
         "progress": report.progress,
         "finished": report.is_finished,
         "error": report.error,
+        "where": where_it_runs(report),
+        "overdue": overdue_notice(report),
         "files": files if report.status == ReportStatus.DONE else [],
     }
+
+
+def where_it_runs(report):
+    """Which worker took the running report up, when, and as which task: what to look for if it seems stuck."""
+    if report.status != ReportStatus.RUNNING or not report.worker:
+        return ""
+    return _("Taken up by the worker %(worker)s at %(time)s (task %(task)s, attempt %(attempt)s).") % {
+        "worker": report.worker,
+        "time": formats.date_format(timezone.localtime(report.started_at), "j F Y H:i"),
+        "task": report.task_id,
+        "attempt": report.attempts,
+    }
+
+
+def overdue_notice(report):
+    """A running report past its time limit has most likely lost its worker: say so, and when it will end."""
+    if report.overdue_at is None or timezone.now() < report.overdue_at:
+        return ""
+    return _(
+        "This report has been running longer than any report may: its worker has probably been lost. If no worker "
+        "finishes it, it is marked failed at %(time)s and can then be requested again."
+    ) % {"time": formats.date_format(timezone.localtime(report.swept_at), "j F Y H:i")}
 
 
 class ReportListView(ReportAccessMixin, FilteredListView):

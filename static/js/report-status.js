@@ -11,9 +11,11 @@
     label.className = "status status-" + data.status;
     field("progress").style.width = data.progress + "%";
     box.querySelector('[role="progressbar"]').setAttribute("aria-valuenow", data.progress);
-    var error = field("error");
-    error.textContent = data.error;
-    error.hidden = !data.error;
+    ["where", "overdue", "error"].forEach(function (name) {
+      var line = field(name);
+      line.textContent = data[name];
+      line.hidden = !data[name];
+    });
     if (data.files.length) {
       var list = field("files");
       list.textContent = "";

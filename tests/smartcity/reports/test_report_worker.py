@@ -223,6 +223,8 @@ def test_a_report_whose_worker_is_killed_is_done_by_the_next_worker(workers, pro
 
     running = wait_for(lambda: report_row(period, ReportStatus.RUNNING), 60, "the report to be running", workers)
     assert running.attempts == 1
+    assert running.worker.startswith(f"{workers.queue}-") and "@" in running.worker  # the row says where it runs
+    assert len(running.task_id) == 36
     (waiting,) = wait_for(backends_waiting_on_programmes, 30, "the worker to wait for the lock", workers)
     os.kill(first.pid, signal.SIGKILL)
     assert first.wait(timeout=10) == -signal.SIGKILL

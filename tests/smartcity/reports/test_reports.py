@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django_celery_beat.models import PeriodicTask
 from pypdf import PdfReader
 
@@ -389,6 +389,32 @@ def test_a_report_already_running_sends_the_requester_to_it(programme, client, r
     response = client.post(reverse("report-request"), {"scope": "national", "period": "2026-10"}, follow=True)
     assert response.redirect_chain[-1][0] == report.get_absolute_url()
     assert ProgressReport.objects.count() == 1
+
+
+def test_a_running_report_names_its_worker_and_says_when_it_is_overdue(programme, client, reviewer, settings):
+    started = timezone.now() - timezone.timedelta(seconds=settings.REPORT_TIME_LIMIT + 60)
+    report = ProgressReport.objects.create(
+        period_kind="month",
+        year=2026,
+        number=10,
+        status=ReportStatus.RUNNING,
+        progress=5,
+        started_at=started,
+        attempts=1,
+        task_id="0b6a0c5e-1d2f-4c57-9a4e-2f1f6f0f9a10",
+        worker="celery@worker-2.internal",
+    )
+    client.force_login(reviewer)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "celery@worker-2.internal" in page and "0b6a0c5e-1d2f-4c57-9a4e-2f1f6f0f9a10" in page
+    swept = timezone.localtime(started + timezone.timedelta(seconds=settings.REPORT_STUCK_AFTER))
+    assert "kemungkinan hilang" in page and formats.date_format(swept, "j F Y H:i") in page
+    status = client.get(reverse("report-status", kwargs={"pk": report.pk})).json()
+    assert "celery@worker-2.internal" in status["where"] and status["overdue"]
+
+    ProgressReport.objects.filter(pk=report.pk).update(started_at=timezone.now())
+    status = client.get(reverse("report-status", kwargs={"pk": report.pk})).json()
+    assert status["where"] and status["overdue"] == ""  # running within its time: no alarm
 
 
 @pytest.mark.parametrize("persona", ["officer", "partner"])
