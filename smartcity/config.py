@@ -5,6 +5,7 @@ accepts any database scheme) and make every error name the variable, in the spir
 """
 
 import os
+from email.utils import parseaddr
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -110,6 +111,20 @@ def cache(name):
         "LOCATION": url,
         "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
+
+
+def addresses(name):
+    """People to mail, comma-separated, each ``Name <address>`` or a bare address: Django's ``(name, address)``."""
+    value = _raw(name)
+    if value is None:
+        return []
+    people = []
+    for item in value.split(","):
+        person, address = parseaddr(item.strip())
+        if "@" not in address:
+            _fail(name, f"expected addresses such as Ops Team <ops@example.go.id>, got {item.strip()!r}")
+        people.append((person or address, address))
+    return people
 
 
 def email(name, default):

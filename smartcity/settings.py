@@ -128,6 +128,9 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = config.string("DEFAULT_FROM_EMAIL", default="portal@smartcity.invalid")
+# Who is mailed each server error (with DEBUG off): the operations team.
+ADMINS = config.addresses("ADMINS")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails point here.
 PORTAL_URL = config.string("PORTAL_URL", default="http://127.0.0.1:8000")
 

@@ -92,3 +92,18 @@ def test_behind_the_tls_proxy_sign_in_works_and_links_are_https(officer):
     assert response.status_code == 302, response.content.decode()[:300]
     listed = client.get("/api/v1/regencies/?province=16&page_size=1").json()
     assert listed["next"].startswith("https://localhost/api/v1/regencies/")
+
+
+def test_a_server_error_is_mailed_to_the_admins_and_the_page_promises_nothing_more(client, settings, monkeypatch):
+    from django.core import mail
+
+    from smartcity import health
+
+    settings.ADMINS = [("Tim Operasional", "ops@example.go.id")]
+    monkeypatch.setattr(health, "healthz", lambda request: 1 / 0)
+    client.raise_request_exception = False
+    response = client.get("/healthz")
+    assert response.status_code == 500
+    assert "the error has been logged" in response.content.decode()
+    (message,) = mail.outbox
+    assert message.to == ["ops@example.go.id"] and "ZeroDivisionError" in message.body

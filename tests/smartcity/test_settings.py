@@ -30,6 +30,7 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
         ("MEDIA_ROOT", "/etc/hostname"),
         ("API_RATE_TOKEN", "fast"),
         ("API_RATE_ANONYMOUS", "100/fortnight"),
+        ("ADMINS", "Ops Team, ops@example.go.id"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_naming_it(name, value):
@@ -95,3 +96,15 @@ def test_https_settings_can_each_be_turned_down_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False 0 False None ['https://portal.example.go.id:8443']"
+
+
+def test_admins_come_from_the_environment():
+    result = run_django(
+        "from django.conf import settings\nprint(settings.ADMINS)",
+        ADMINS="Tim Operasional <ops@example.go.id>, duty@example.go.id",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.strip()
+        == "[('Tim Operasional', 'ops@example.go.id'), ('duty@example.go.id', 'duty@example.go.id')]"
+    )
