@@ -221,12 +221,13 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 HEALTH_CHECK_TIMEOUT = 2
 
 # HTTPS, secure by default once DEBUG is off (manage.py check --deploy is clean with only SECRET_KEY and
-# ALLOWED_HOSTS set); each part can be turned down from the environment. The TLS proxy in front (deploy/nginx)
-# says the request came in over HTTPS with X-Forwarded-Proto, which only it may set.
+# ALLOWED_HOSTS set); each part can be turned down from the environment. The TLS proxy in front must set
+# X-Forwarded-Proto on every request (overwriting what a client sent), and nothing else may reach gunicorn.
 SESSION_COOKIE_SECURE = config.boolean("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = config.boolean("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = config.integer("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000, minimum=0)
+# An hour at first: raise it (to a year, 31536000) once HTTPS is known to work, since browsers keep it that long.
+SECURE_HSTS_SECONDS = config.integer("SECURE_HSTS_SECONDS", default=0 if DEBUG else 3600, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = config.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 # Only the header's directive: a domain joins the browsers' preload list when someone submits it there.
 SECURE_HSTS_PRELOAD = config.boolean("SECURE_HSTS_PRELOAD", default=True)

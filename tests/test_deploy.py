@@ -82,7 +82,7 @@ def test_gunicorn_from_its_config_file_serves_the_portal_with_debug_off(tmp_path
         with urllib.request.urlopen(through_the_proxy, timeout=10) as response:
             page = response.read().decode()
             assert response.status == 200 and "Kabupaten Muara Enim" in page
-            assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+            assert response.headers["Strict-Transport-Security"].startswith("max-age=3600")
         stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page)[1]  # hashed by the manifest, by whitenoise
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet}", timeout=10) as response:
             assert response.status == 200

@@ -1,15 +1,20 @@
 """The progress-report jobs. Their names are the ones they had in ``smartcity.tasks``, which the schedules in the
 database (django-celery-beat) and any message still in the queue carry: moving the code does not rename a task."""
 
+import logging
+
 from celery import chain, group, shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from regencies.models import Province
 from smartcity.reports import jobs, notifications
 from smartcity.reports.choices import NATIONAL
 from smartcity.reports.periods import Period
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -37,9 +42,21 @@ def generate_report(self, scope, period):
             jobs.give_up(scope, period, error)
             return None
         raise self.retry(exc=error, countdown=10 * 2**self.request.retries) from error
-    if report_pk is not None and jobs.awaits_notice(report_pk):
-        send_report_email.delay(report_pk)
+    announce(scope, period)
     return report_pk
+
+
+def announce(scope, period):
+    """Queue the email of a done scheduled report not yet announced. Also on a delivery that finds the report done
+    already (its worker died between finishing and announcing); a broker that is down is logged, not raised, so the
+    done report's job still ends."""
+    report = jobs.reports_for(jobs.parse_scope(scope), Period.parse(period)).first()
+    if report is None or not jobs.awaits_notice(report.pk):
+        return
+    try:
+        send_report_email.delay(report.pk)
+    except BrokerError as error:
+        logger.error("Could not queue the email of report %s: %s", report.pk, error)
 
 
 @shared_task(name="smartcity.tasks.run_monthly_reports")

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from masterplans.choices import PlanStatus
 from mou.models import Cohort, MoU
+from regencies import data_version
 from regencies.models import Regency
 from smartcity import config
 from tests.api import issue_token
@@ -112,3 +113,14 @@ def test_with_the_cache_down_pages_and_lists_are_computed_instead(programme, cli
         assert response.json() == expected.json()
     else:  # pages carry a new CSRF token each time
         assert "Gerakan Menuju 100 Smart City" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_change_made_while_the_cache_is_down_is_not_hidden_once_it_is_back(settings, monkeypatch):
+    before = data_version.version()
+    working = settings.CACHES
+    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:1/0")
+    settings.CACHES = {"default": config.cache("CACHE_URL")}
+    data_version.bump()  # the change's bump is lost with the cache
+    settings.CACHES = working
+    assert data_version.version() != before  # written again before the first read

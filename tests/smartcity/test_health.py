@@ -90,3 +90,10 @@ def test_healthz_checks_the_configured_cache(client):
         pytest.skip("CACHE_URL is not set: this test needs Redis")
     body = client.get(reverse("healthz")).json()
     assert body["checks"]["cache"] == "ok" and body["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_is_never_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/programme/").status_code == 301

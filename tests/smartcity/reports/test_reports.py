@@ -323,6 +323,29 @@ def test_the_monthly_run_makes_last_months_national_and_province_reports_once_an
     assert ProgressReport.objects.count() == 39 and len(mail.outbox) == 1
 
 
+def test_a_redelivered_job_of_a_done_scheduled_report_still_announces_it(
+    dataset, reviewer, django_capture_on_commit_callbacks
+):
+    ReportSubscription.objects.create(user=reviewer, province=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.monthly(today=datetime.date(2026, 11, 1))
+    national = ProgressReport.objects.get(province=None)
+    ProgressReport.objects.filter(pk=national.pk).update(notified_at=None)  # its worker died before announcing
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert generate_report("national", "2026-10") is None  # nothing left to compute
+    (message,) = mail.outbox
+    assert message.to == [reviewer.email]
+
+
+def test_the_schedules_name_tasks_the_workers_know(programme):
+    from smartcity.celery import app
+
+    app.loader.import_default_modules()
+    for schedule in PeriodicTask.objects.exclude(task="celery.backend_cleanup"):
+        assert schedule.task in app.tasks, schedule.task
+
+
 def test_a_report_requested_by_hand_sends_no_email(dataset, reviewer, django_capture_on_commit_callbacks):
     ReportSubscription.objects.create(user=reviewer, province=None)
     request("national", "2026-10", django_capture_on_commit_callbacks, user=reviewer)
