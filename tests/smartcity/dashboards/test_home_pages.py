@@ -65,9 +65,11 @@ def draft_of(regency, officer, start_year=2019, complete=True):
 
 
 def submit(plan, officer, days_ago):
-    """Submit ``plan``, as if ``days_ago`` days (and an hour) ago."""
+    """Submit ``plan``, as if at the start of the Jakarta day ``days_ago`` days ago: at least that many whole days,
+    and that many calendar days whatever the hour the test runs (an hour earlier crossed a day after midnight)."""
     services.submit(plan.pk, officer)
-    submitted_at = timezone.now() - datetime.timedelta(days=days_ago, hours=1)
+    day = timezone.localdate() - datetime.timedelta(days=days_ago)
+    submitted_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     MasterPlan.objects.filter(pk=plan.pk).update(submitted_at=submitted_at)
 
 
