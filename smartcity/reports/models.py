@@ -128,19 +128,21 @@ class ProgressReport(models.Model):
     def scope_label(self):
         return self.province.name if self.province_id else _("National")
 
-    @property
-    def overdue_at(self):
-        """When a running report has taken longer than any run may: its worker is likely lost (None otherwise)."""
+    def _running_for(self, seconds):
+        """When a running report will have run ``seconds`` (None if it is not running)."""
         if self.status != ReportStatus.RUNNING or self.started_at is None:
             return None
-        return self.started_at + timezone.timedelta(seconds=settings.REPORT_TIME_LIMIT)
+        return self.started_at + timezone.timedelta(seconds=seconds)
+
+    @property
+    def overdue_at(self):
+        """When a running report has taken longer than any run may: its worker is likely lost."""
+        return self._running_for(settings.REPORT_TIME_LIMIT)
 
     @property
     def swept_at(self):
         """When the sweeper marks a running report failed, if no worker finishes it first."""
-        if self.status != ReportStatus.RUNNING or self.started_at is None:
-            return None
-        return self.started_at + timezone.timedelta(seconds=settings.REPORT_STUCK_AFTER)
+        return self._running_for(settings.REPORT_STUCK_AFTER)
 
     @property
     def is_finished(self):
