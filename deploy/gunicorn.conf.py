@@ -32,3 +32,11 @@ def on_starting(server):
             f"gunicorn: {server.cfg.workers} workers need a shared cache: set CACHE_URL (redis://host:6379/1), "
             "or WEB_CONCURRENCY=1"
         )
+
+
+def child_exit(server, worker):
+    """A worker's live gauges leave the shared metrics (PROMETHEUS_MULTIPROC_DIR) with it; its counts stay."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

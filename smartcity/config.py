@@ -67,6 +67,17 @@ def rate(name, default):
     return value
 
 
+def choice(name, choices, default):
+    """One of ``choices``, case-insensitive."""
+    value = _raw(name)
+    if value is None:
+        return default
+    for option in choices:
+        if value.lower() == option.lower():
+            return option
+    _fail(name, f"expected one of {list(choices)}, got {value!r}")
+
+
 def string_list(name, default):
     value = _raw(name)
     if value is None:

@@ -3,6 +3,7 @@ without, and the shared cache, without which it works more slowly; each is named
 
 from django.conf import settings
 from django.db import connections
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -46,7 +47,7 @@ def run_checks(checks):
         try:
             answers[name] = check()
         except Exception as exc:
-            answers[name] = f"error: {exc.__class__.__name__}"
+            answers[name] = str(exc) if isinstance(exc, NotReady) else f"error: {exc.__class__.__name__}"
             passed = False
     return answers, passed
 
@@ -62,6 +63,32 @@ def healthz(request):
     return JsonResponse({"status": status, "checks": {**required, **optional}}, status=200 if healthy else 503)
 
 
+def _check_migrations():
+    """Every migration of this code applied: after an upgrade, the new release is ready once ``migrate`` ran."""
+    executor = MigrationExecutor(connections["default"])
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        raise NotReady(f"pending: {len(pending)} migrations")
+    return "ok"
+
+
+class NotReady(Exception):
+    """A check's failure that has its own answer."""
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness, for a deployment or an upgrade: what ``/healthz`` requires, and the database fully migrated."""
+    required, ready = run_checks((*REQUIRED, ("migrations", _check_migrations)))
+    optional, complete = run_checks(OPTIONAL)
+    status = "error" if not ready else "ok" if complete else "degraded"
+    return JsonResponse({"status": status, "checks": {**required, **optional}}, status=200 if ready else 503)
+
+
+PROBES = {"/healthz": healthz, "/readyz": readyz}
+
+
 class HealthCheckMiddleware:
     """Answers ``/healthz`` before anything checks the request's host: load balancers probe by IP address or an
     internal name, which ``ALLOWED_HOSTS`` rightly refuses everywhere else (and no redirect to HTTPS applies)."""
@@ -70,6 +97,7 @@ class HealthCheckMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info == "/healthz":
-            return healthz(request)
+        probe = PROBES.get(request.path_info)
+        if probe is not None:
+            return probe(request)
         return self.get_response(request)

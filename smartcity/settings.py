@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from smartcity import config
+from smartcity import config, logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 config.read_env_file(BASE_DIR / ".env")
@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
+    "django_structlog",
+    "django_prometheus",
     "regencies",
     "mou",
     "masterplans",
@@ -45,12 +47,16 @@ INSTALLED_APPS = [
     "smartcity.accounts",
     "smartcity.reports",
     "smartcity.dashboards",
+    "smartcity.operations",
     "smartcity.demo",
     "smartcity.bench",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "smartcity.health.HealthCheckMiddleware",
+    "smartcity.operations.metrics.MetricsMiddleware",
+    "smartcity.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "smartcity.urls"
@@ -240,9 +247,27 @@ CSRF_TRUSTED_ORIGINS = config.string_list(
     default=[f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*" and not host.startswith("[")],
 )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-}
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# Logs: JSON lines (LOG_FORMAT=json, the default with DEBUG off) or plain ones, each with its request or task id.
+LOG_FORMAT = config.choice("LOG_FORMAT", ("json", "plain"), default="plain" if DEBUG else "json")
+LOGGING = logs.configure(json=LOG_FORMAT == "json", level=config.choice("LOG_LEVEL", LOG_LEVELS, default="INFO"))
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # an address is personal data; the proxy's access log has it
+# Celery's worker would replace the logging set up above with its own plain format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Prometheus metrics at /metrics, for a scraper sending "Authorization: Bearer <METRICS_TOKEN>"; off without it.
+# Several processes (gunicorn's workers, the Celery worker) add up their counts in PROMETHEUS_MULTIPROC_DIR.
+METRICS_TOKEN = config.string("METRICS_TOKEN")
+
+# Errors reported to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set; never personal data.
+SENTRY_DSN = config.string("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=config.string("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        traces_sample_rate=0,
+    )

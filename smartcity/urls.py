@@ -9,6 +9,8 @@ from smartcity import health
 # Admin pages of models that moved out of the project app into a capability's app keep their old addresses.
 MOVED_ADMIN = {"apitoken": "accounts", "progressreport": "reports"}
 
+handler500 = "smartcity.logs.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include("smartcity.dashboards.urls")),

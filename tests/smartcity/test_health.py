@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.conf import settings
@@ -97,3 +98,23 @@ def test_healthz_is_never_redirected_to_https(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200
     assert client.get("/programme/").status_code == 301
+
+
+@pytest.mark.django_db
+def test_readyz_is_ready_on_a_migrated_database_and_answers_any_host(client):
+    response = client.get("/readyz", HTTP_HOST="10.0.0.7")
+    assert response.status_code == 200
+    assert response.json()["checks"]["migrations"] == "ok"
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def test_readyz_is_not_ready_while_migrations_are_pending(tmp_path):
+    result = run_django(
+        GET_HEALTHZ.replace("/healthz", "/readyz"), DATABASE_URL=f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    )
+    assert result.returncode == 0, result.stderr
+    status, body = result.stdout.strip().split(" ", 1)
+    answer = json.loads(body)
+    assert status == "503" and answer["status"] == "error"
+    assert answer["checks"]["database"] == "ok"
+    assert re.fullmatch(r"pending: \d+ migrations", answer["checks"]["migrations"])

@@ -100,7 +100,7 @@ def test_a_server_error_is_mailed_to_the_admins_and_the_page_promises_nothing_mo
     from smartcity import health
 
     settings.ADMINS = [("Tim Operasional", "ops@example.go.id")]
-    monkeypatch.setattr(health, "healthz", lambda request: 1 / 0)
+    monkeypatch.setitem(health.PROBES, "/healthz", lambda request: 1 / 0)
     client.raise_request_exception = False
     response = client.get("/healthz")
     assert response.status_code == 500

@@ -1,0 +1,1 @@
+"""Running the portal in production: backup and restore, readiness, metrics and logs."""
