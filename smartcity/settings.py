@@ -121,6 +121,9 @@ STATIC_ROOT = config.directory("STATIC_ROOT", default=BASE_DIR / "staticfiles") 
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = config.directory("MEDIA_ROOT", default=BASE_DIR / "media")
+# manage.py backup: where its archives go and how many of the newest it keeps there (0 keeps all).
+BACKUP_DIR = config.directory("BACKUP_DIR", default=BASE_DIR / "backups")
+BACKUP_KEEP = config.integer("BACKUP_KEEP", default=14, minimum=0)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
