@@ -40,6 +40,7 @@ run: setup
 
 test: install-dev lint
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true LOG_LEVEL=WARNING $(PY) manage.py lintmigrations
 	$(BIN)/pytest
 
 # ruff, and the import contracts in pyproject.toml: apps and the programme layer's packages in one-way order, no cycles.
