@@ -1,6 +1,14 @@
-"""``/healthz``, for load balancers and CI: the database and the job queue's broker, which the portal cannot work
-without, and the shared cache, without which it works more slowly; each is named in the answer."""
+"""``/healthz`` and ``/readyz``, for load balancers, deployments and CI.
 
+Only the database stops pages: without it the answer is 503, and a load balancer takes the node out. The job
+queue's broker, the result backend and the shared cache are named in the answer too, as ``"down"`` with the status
+``degraded`` and 200: pages are still served without them (only "generate now" needs the broker, and says so), and
+since every web node shares them, failing on them would take every node out of service at once.
+"""
+
+import logging
+
+import redis
 from django.conf import settings
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
@@ -10,6 +18,8 @@ from django.views.decorators.http import require_GET
 from django_redis import get_redis_connection
 
 from smartcity.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
 
 
 def _check_databases():
@@ -27,6 +37,20 @@ def _check_broker():
     return "ok"
 
 
+def _check_results():
+    if settings.CELERY_RESULT_BACKEND is None:
+        return "not configured"
+    timeout = settings.HEALTH_CHECK_TIMEOUT
+    client = redis.Redis.from_url(
+        settings.CELERY_RESULT_BACKEND, socket_timeout=timeout, socket_connect_timeout=timeout
+    )
+    try:
+        client.ping()
+    finally:
+        client.close()
+    return "ok"
+
+
 def _check_cache():
     """The shared cache answers ``PING``. The cache itself ignores a Redis that is down (pages compute instead), so
     its connection is asked directly."""
@@ -36,31 +60,37 @@ def _check_cache():
     return "ok"
 
 
-REQUIRED = (("database", _check_databases), ("broker", _check_broker))
-OPTIONAL = (("cache", _check_cache),)
+REQUIRED = (("database", _check_databases),)
+OPTIONAL = (("broker", _check_broker), ("results", _check_results), ("cache", _check_cache))
 
 
 def run_checks(checks):
-    """Each check's answer by name, and whether all of them passed; a failure is reported, never raised."""
+    """Each check's answer by name, and whether all of them passed; a failure is reported (and logged with its
+    cause), never raised."""
     answers, passed = {}, True
     for name, check in checks:
         try:
             answers[name] = check()
+        except NotReady as exc:
+            answers[name], passed = str(exc), False
         except Exception as exc:
-            answers[name] = str(exc) if isinstance(exc, NotReady) else f"error: {exc.__class__.__name__}"
-            passed = False
+            logger.warning("Health check: %s is down (%s: %s)", name, exc.__class__.__name__, exc)
+            answers[name], passed = "down", False
     return answers, passed
+
+
+def _answer(required_checks):
+    required, healthy = run_checks(required_checks)
+    optional, complete = run_checks(OPTIONAL)
+    status = "error" if not healthy else "ok" if complete else "degraded"
+    return JsonResponse({"status": status, "checks": {**required, **optional}}, status=200 if healthy else 503)
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness for load balancers and CI: 200 when the database and the broker (if configured) answer, else 503.
-    A cache that does not answer makes the status ``degraded`` but keeps 200: pages still work without it."""
-    required, healthy = run_checks(REQUIRED)
-    optional, complete = run_checks(OPTIONAL)
-    status = "error" if not healthy else "ok" if complete else "degraded"
-    return JsonResponse({"status": status, "checks": {**required, **optional}}, status=200 if healthy else 503)
+    """Liveness for load balancers and CI: 200 while pages can be served (the database answers), else 503."""
+    return _answer(REQUIRED)
 
 
 def _check_migrations():
@@ -80,10 +110,7 @@ class NotReady(Exception):
 @require_GET
 def readyz(request):
     """Readiness, for a deployment or an upgrade: what ``/healthz`` requires, and the database fully migrated."""
-    required, ready = run_checks((*REQUIRED, ("migrations", _check_migrations)))
-    optional, complete = run_checks(OPTIONAL)
-    status = "error" if not ready else "ok" if complete else "degraded"
-    return JsonResponse({"status": status, "checks": {**required, **optional}}, status=200 if ready else 503)
+    return _answer((*REQUIRED, ("migrations", _check_migrations)))
 
 
 PROBES = {"/healthz": healthz, "/readyz": readyz}

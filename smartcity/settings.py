@@ -231,6 +231,9 @@ REST_FRAMEWORK = {
         "token": config.rate("API_RATE_TOKEN", default="5000/hour"),
         "anonymous": config.rate("API_RATE_ANONYMOUS", default="1000/hour"),
     },
+    # The caller's address for throttling: X-Forwarded-For is believed only as far as the proxies the operator
+    # names (TRUSTED_PROXIES, nginx on the same host: 1); with none, the peer's address, whatever a client writes.
+    "NUM_PROXIES": config.integer("TRUSTED_PROXIES", default=0, minimum=0),
     "EXCEPTION_HANDLER": "regencies.api.base.handle_exception",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -208,6 +208,7 @@ def test_the_nginx_site_takes_a_20_mb_upload_and_serves_no_media():
     # Overwritten, never appended to what a client sent ($proxy_add_x_forwarded_for would keep a forged value).
     for header in ("Host $host", "X-Forwarded-Proto $scheme", "X-Forwarded-For $remote_addr"):
         assert site.count(f"proxy_set_header {header};") == 2, header  # in the HTTP and the HTTPS server
+    assert environment_file()["TRUSTED_PROXIES"] == "1", "the throttle must believe nginx's X-Forwarded-For"
     gunicorn_bind = environment_file()["GUNICORN_BIND"]
     assert f"server {gunicorn_bind} " in site
 
@@ -414,7 +415,7 @@ def test_the_units_serve_the_portal_run_jobs_and_send_the_schedule_on_postgresql
             return response.status == 200 and json.loads(content)
 
         health = wait_for("/healthz", healthy, 60, processes)
-        assert health == {"status": "ok", "checks": {"database": "ok", "broker": "ok", "cache": "ok"}}
+        assert health == {"status": "ok", "checks": {"database": "ok", "broker": "ok", "results": "ok", "cache": "ok"}}
 
         # Plain HTTP is sent to HTTPS (nginx's port 80 says X-Forwarded-Proto: http); HTTPS pages are served.
         response, _ = visitor.get("/regencies/", proto="http")

@@ -37,6 +37,24 @@ def test_each_token_has_its_own_allowance(api, partner, register, two_a_minute):
     assert api.get("/api/v1/provinces/").status_code == 200
 
 
+def test_a_client_cannot_escape_the_anonymous_limit_by_writing_x_forwarded_for(api, register, two_a_minute):
+    """With no trusted proxy (the default) the peer's address counts, whatever X-Forwarded-For says."""
+    statuses = [api.get("/api/v1/provinces/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code for n in range(1, 5)]
+    assert statuses == [200, 200, 429, 429]
+
+
+def test_behind_one_trusted_proxy_the_address_it_appended_counts(api, register, two_a_minute, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+    def ask(forwarded_for):
+        return api.get("/api/v1/provinces/", HTTP_X_FORWARDED_FOR=forwarded_for, REMOTE_ADDR="127.0.0.1").status_code
+
+    # What the client wrote before the proxy's own entry changes nothing: the limit follows 203.0.113.7.
+    assert [ask(f"10.0.0.{n}, 203.0.113.7") for n in range(3)] == [200, 200, 429]
+    assert ask("203.0.113.7") == 429
+    assert ask("203.0.113.8") == 200  # another client behind the same proxy has its own allowance
+
+
 # The documentation -----------------------------------------------------------------------------------------------
 
 

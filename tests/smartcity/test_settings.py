@@ -33,6 +33,8 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
         ("ADMINS", "Ops Team, ops@example.go.id"),
         ("LOG_FORMAT", "xml"),
         ("LOG_LEVEL", "chatty"),
+        ("TRUSTED_PROXIES", "one"),
+        ("BACKUP_KEEP", "-1"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_naming_it(name, value):
