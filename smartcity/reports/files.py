@@ -55,7 +55,8 @@ def preamble(report):
     ]
     if not figures["complete_period"]:
         lines.append(
-            _("The period had not ended: figures as of %(day)s.") % {"day": display(figures["period"]["end"], DATE)}
+            _("The period had not ended: figures as of %(day)s.")
+            % {"day": display(datetime.date.fromisoformat(figures["period"]["end"]), DATE)}
         )
     if figures["has_demo"]:
         lines.append(_("DEMO: this report includes generated demo data; it is not a real record of the programme."))

@@ -184,6 +184,19 @@ def test_the_files_open_and_say_what_the_page_says(dataset, django_capture_on_co
     assert ["Kemajuan fisik (Triwulan 3 2026)", "80,0%"] in rows
 
 
+def test_a_report_of_the_period_under_way_gives_the_figures_so_far_and_says_so(
+    dataset, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    report = request("national", f"{today:%Y-%m}", django_capture_on_commit_callbacks)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE, report.error
+    files = {(item.format, item.language): item for item in report.files.all()}
+    rows = list(csv.reader(io.StringIO(files["csv", "en"].file.read().decode("utf-8-sig"))))
+    with translation.override("en"):
+        assert [f"The period had not ended: figures as of {formats.date_format(today, 'j F Y')}."] in rows
+
+
 @pytest.mark.parametrize(
     ("scope", "period", "field"),
     [
