@@ -26,17 +26,19 @@ install-dev: $(VENV)/.installed-dev
 
 # The embedded default: SQLite, tasks in-process, DEBUG on (unless the environment or .env says otherwise).
 run setup: export DEBUG ?= true
+# Links in emails lead to the server make run starts, unless PORTAL_URL is set (in the environment or in .env).
+RUN_ENV := $(if $(PORTAL_URL)$(shell grep -s '^PORTAL_URL=' .env),,PORTAL_URL=http://$(HOST):$(PORT) )
 
 setup: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_regions
-	$(PY) manage.py load_programme
-	$(PY) manage.py seed_demo
-	$(PY) manage.py generate_report
+	$(RUN_ENV)$(PY) manage.py migrate --noinput
+	$(RUN_ENV)$(PY) manage.py load_regions
+	$(RUN_ENV)$(PY) manage.py load_programme
+	$(RUN_ENV)$(PY) manage.py seed_demo
+	$(RUN_ENV)$(PY) manage.py generate_report
 
 run: setup
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (demo accounts above)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV)$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev lint
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
