@@ -17,7 +17,7 @@ timeout = 60
 graceful_timeout = 30  # a reload (HUP) lets running requests finish
 max_requests = 2000
 max_requests_jitter = 200
-accesslog = "-"
+accesslog = None  # each request is logged by the portal, in JSON with its request id (smartcity/logs.py)
 errorlog = "-"
 # Uploads are at most 20 MB (the nginx site says so too); a request line or header beyond these is refused.
 limit_request_line = 8190

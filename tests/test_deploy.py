@@ -220,8 +220,8 @@ class Visitor:
     def __init__(self, port):
         self.port, self.cookies = port, {}
 
-    def request(self, method, path, form=None, proto="https"):
-        headers = {"Host": "localhost", "X-Forwarded-For": "203.0.113.7"}
+    def request(self, method, path, form=None, proto="https", headers=()):
+        headers = {"Host": "localhost", "X-Forwarded-For": "203.0.113.7", **dict(headers)}
         if proto:
             headers["X-Forwarded-Proto"] = proto
         if self.cookies:
@@ -385,7 +385,10 @@ def test_the_units_serve_the_portal_run_jobs_and_send_the_schedule_on_postgresql
         "EMAIL_URL": "consolemail://",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+        "METRICS_TOKEN": secrets.token_urlsafe(24),
     }
+    (tmp_path / "metrics").mkdir()  # deploy/smartcity.tmpfiles makes it at boot
     if os.environ.get("CELERY_RESULT_BACKEND"):
         environment["CELERY_RESULT_BACKEND"] = os.environ["CELERY_RESULT_BACKEND"]
     manage(environment, "migrate", "--noinput")
@@ -452,6 +455,22 @@ def test_the_units_serve_the_portal_run_jobs_and_send_the_schedule_on_postgresql
         response, content = visitor.get(pdf)
         assert response.status == 200 and content.startswith(b"%PDF")
         assert list((tmp_path / "media").rglob("*.pdf")), "the worker wrote no file under MEDIA_ROOT"
+
+        # Metrics: whichever gunicorn worker answers adds up every process's counts, the worker's job included.
+        response, content = visitor.get(
+            "/metrics", proto=None, headers={"Authorization": f"Bearer {environment['METRICS_TOKEN']}"}
+        )
+        assert response.status == 200
+        scraped = content.decode()
+
+        def sample(name, **labels):
+            wanted = "".join(f'(?=[^}}]*{key}="{value}")' for key, value in labels.items())
+            return sum(float(value) for value in re.findall(rf"^{name}\{{{wanted}[^}}]*\}} (\S+)$", scraped, re.M))
+
+        assert sample("smartcity_celery_tasks_total", task="smartcity.tasks.generate_report", outcome="succeeded") >= 1
+        assert sample("smartcity_reports", status="done") >= 1
+        assert sample("django_http_requests_total_by_view_transport_method_total", view="regencies:regency-list") >= 1
+        assert sample("django_db_execute_total", alias="default") > 0
 
         # The nightly backup's command, while the services run: an archive that holds the report's files.
         environment["BACKUP_DIR"] = str(tmp_path / "backups")

@@ -17,5 +17,6 @@ class OperationsConfig(AppConfig):
 
         if not settings.DEBUG and settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
             logger.warning(
-                "EMAIL_URL is not set: emails, and the error mail to ADMINS, are printed to standard output, not sent"
+                "Emails, and the error mail to ADMINS, are printed to standard output, not sent: EMAIL_URL is unset "
+                "or consolemail://"
             )
