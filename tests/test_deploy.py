@@ -522,6 +522,7 @@ def test_a_restart_of_the_web_refuses_no_request_while_systemd_holds_its_socket(
     address = unit("smartcity-web.socket")["Socket"]["ListenStream"]
     assert address == environment_file()["GUNICORN_BIND"], "nginx, the socket and gunicorn must agree"
     assert "smartcity-web.socket" in unit("smartcity-web.service")["Unit"]["Requires"]
+    assert "PartOf" not in unit("smartcity-web.socket")["Unit"], "restarting the web would close its socket"
     environment = production_environment(
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         STATIC_ROOT=str(collected_static()),
