@@ -6,23 +6,38 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install install-dev test lint format messages worker beat bench
+.PHONY: run setup install install-dev lock audit test lint format messages worker beat bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# The locks pin every package with its hashes, and pip refuses any file whose hash is not there.
 $(VENV)/.installed: requirements.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
+
+# Rewrite the locks from requirements.in and requirements-dev.in (uv; PyPI must be reachable), for every platform.
+# The development lock takes the runtime lock's versions. Add UPGRADE=--upgrade to move transitive pins too.
+LOCK := $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 --custom-compile-command "make lock" $(UPGRADE)
+lock: install-dev
+	$(LOCK) requirements.in -o requirements.txt
+	$(LOCK) -c requirements.txt requirements-dev.in -o requirements-dev.txt
+
+# Known vulnerabilities in the locked packages (pip-audit asks PyPI's advisory service: it needs the internet, so
+# CI does not run it). It fails when a package has an advisory, or when a package cannot be looked up (--strict):
+# offline, that is every package, and the audit has not been done.
+audit: install-dev
+	$(BIN)/pip-audit --strict --require-hashes --disable-pip --progress-spinner off -r requirements.txt
+	$(BIN)/pip-audit --strict --require-hashes --disable-pip --progress-spinner off -r requirements-dev.txt
 
 # The embedded default: SQLite, tasks in-process, DEBUG on (unless the environment or .env says otherwise).
 run setup: export DEBUG ?= true
