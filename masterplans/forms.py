@@ -1,8 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from masterplans.models import Dimension, MasterPlan, PlanAttachment, Programme, ProgressUpdate, SubDimension
-from masterplans.validators import evidence_kind
+from masterplans.models import (
+    MAX_COMMENT_LENGTH,
+    Dimension,
+    MasterPlan,
+    PlanAttachment,
+    Programme,
+    ProgressUpdate,
+    SubDimension,
+)
+from masterplans.validators import clean_evidence
+from mou.numbers import PercentField, RupiahField, YearField
 from mou.validators import validate_pdf
 
 PDF_INPUT = forms.ClearableFileInput(attrs={"accept": "application/pdf"})
@@ -53,6 +62,7 @@ class MasterPlanForm(forms.ModelForm):
     class Meta:
         model = MasterPlan
         fields = [*PLAN_FIELDS, "main_document", "not_applicable"]
+        field_classes = {"start_year": YearField, "end_year": YearField}
         widgets = {
             "start_year": YearInput(),
             "end_year": YearInput(),
@@ -78,13 +88,12 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = PROGRAMME_FIELDS
+        field_classes = {"start_year": YearField, "end_year": YearField, "budget": RupiahField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_year": YearInput(),
             "end_year": YearInput(),
-            "budget": forms.NumberInput(attrs={"min": 0, "step": 1}),
         }
-        error_messages = {"budget": {"invalid": _("Enter the budget in whole rupiah, digits only.")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,17 +124,13 @@ class ProgressUpdateForm(forms.ModelForm):
     class Meta:
         model = ProgressUpdate
         fields = ["physical_percent", "spent", "status", "note", "evidence"]
-        widgets = {
-            "physical_percent": forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}),
-            "spent": forms.NumberInput(attrs={"min": 0, "step": 1}),
-            "note": forms.Textarea(attrs={"rows": 3}),
-        }
-        error_messages = {"spent": {"invalid": _("Enter the amount in whole rupiah, digits only.")}}
+        field_classes = {"physical_percent": PercentField, "spent": RupiahField}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def clean_evidence(self):
         upload = self.cleaned_data["evidence"]
         if upload and hasattr(upload, "content_type"):  # a new upload, not the file already saved
-            upload.name = f"evidence.{evidence_kind(upload)}"
+            return clean_evidence(upload)
         return upload
 
 
@@ -141,5 +146,5 @@ class DecisionForm(forms.Form):
         label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The regency's officers read this with your decision."),
-        max_length=5000,
+        max_length=MAX_COMMENT_LENGTH,
     )

@@ -4,7 +4,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -24,7 +24,7 @@ from masterplans.choices import (
     PlanStatus,
     ProgressStatus,
 )
-from mou.models import FIRST_PROGRAMME_YEAR, MoU
+from mou.models import FIRST_PROGRAMME_YEAR, MoU, long_text
 from regencies.models import Regency
 
 MIN_PLAN_YEARS = 5
@@ -34,6 +34,7 @@ LAST_YEAR = 2100
 
 EVIDENCE_SUFFIXES = {".pdf", ".png", ".jpg"}
 MAX_RUPIAH = 10**15  # Rp1.000 triliun: far above any programme, far below what the database sums safely
+MAX_COMMENT_LENGTH = 5000  # a reviewer's comment on a decision
 
 
 def private_file_path(folder, suffix):
@@ -147,7 +148,7 @@ class MasterPlan(models.Model):
     )
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = long_text(_("summary"))
     rpjmd_reference = models.CharField(
         _("RPJMD reference"), max_length=300, blank=True, help_text=_("The regional medium-term development plan.")
     )
@@ -280,7 +281,7 @@ class Programme(models.Model):
         verbose_name=_("sub-dimension"),
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = long_text(_("description"))
     horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices)
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
@@ -357,7 +358,12 @@ class PlanEvent(models.Model):
     action = models.CharField(_("action"), max_length=20, choices=PlanAction.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=PlanStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=PlanStatus.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        max_length=MAX_COMMENT_LENGTH,
+        validators=[MaxLengthValidator(MAX_COMMENT_LENGTH)],
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -393,7 +399,7 @@ class ProgressUpdate(models.Model):
         _("money spent so far (Rp)"), validators=[MaxValueValidator(MAX_RUPIAH)], help_text=_("Whole rupiah.")
     )
     status = models.CharField(_("status"), max_length=12, choices=ProgressStatus.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = long_text(_("note"))
     evidence = models.FileField(
         _("evidence"), upload_to=evidence_path, blank=True, help_text=_("PDF, PNG or JPEG, at most 20 MB.")
     )

@@ -1,13 +1,23 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminIntegerFieldWidget
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from mou.models import Cohort, Goal, MoU, SigningEvent
+from mou.numbers import WholeNumberField, YearField
 from mou.validators import validate_pdf
+
+# Years (``PositiveSmallIntegerField`` here) in digits only; targets in digits or grouped, ``1.000`` being a thousand.
+NUMBER_FIELDS = {
+    models.PositiveSmallIntegerField: {"form_class": YearField, "widget": AdminIntegerFieldWidget},
+    models.PositiveIntegerField: {"form_class": WholeNumberField},
+}
 
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FIELDS
     list_display = ["year", "label", "target"]
     list_filter = ["year"]
     search_fields = ["label", "source"]
@@ -48,6 +58,7 @@ class MoUAdmin(SimpleHistoryAdmin):
 
 @admin.register(Goal)
 class GoalAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FIELDS
     list_display = ["name", "target", "deadline_year", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "source"]

@@ -1,7 +1,7 @@
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -13,6 +13,7 @@ from mou.choices import MoUStatus
 from regencies.models import Regency
 
 FIRST_PROGRAMME_YEAR = 2017
+MAX_TEXT_LENGTH = 10_000  # characters of a note, summary or description: pages of text, never megabytes
 # An MoU's document numbers and signatories: edited, imported, exported and published alike.
 DOCUMENT_FIELDS = [
     "ministry_number",
@@ -24,6 +25,18 @@ DOCUMENT_FIELDS = [
 ]
 
 
+def long_text(verbose_name, **kwargs):
+    """A text people write (a note, a source, a summary): optional, at most ``MAX_TEXT_LENGTH`` characters. Forms
+    and the API take the limit from ``max_length``, ``clean_fields`` (imports) from the validator."""
+    return models.TextField(
+        verbose_name,
+        blank=True,
+        max_length=MAX_TEXT_LENGTH,
+        validators=[MaxLengthValidator(MAX_TEXT_LENGTH)],
+        **kwargs,
+    )
+
+
 class Cohort(models.Model):
     """The regencies/cities that join in one year, with the number the programme aimed for that year."""
 
@@ -32,7 +45,7 @@ class Cohort(models.Model):
     )
     target = models.PositiveIntegerField(_("target"), help_text=_("How many members this cohort aimed for."))
     label = models.CharField(_("label"), max_length=100)
-    source = models.TextField(_("source"), blank=True, help_text=_("Where these figures come from."))
+    source = long_text(_("source"), help_text=_("Where these figures come from."))
 
     class Meta:
         verbose_name = _("cohort")
@@ -54,8 +67,8 @@ class SigningEvent(models.Model):
     title = models.CharField(_("title"), max_length=200)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    source = models.TextField(_("source"), blank=True)
+    note = long_text(_("note"))
+    source = long_text(_("source"))
 
     class Meta:
         verbose_name = _("signing event")
@@ -126,8 +139,8 @@ class MoU(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     document = models.FileField(_("scanned document (PDF)"), upload_to=mou_document_path, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    source = models.TextField(_("source"), blank=True, help_text=_("Where this record comes from."))
+    note = long_text(_("note"))
+    source = long_text(_("source"), help_text=_("Where this record comes from."))
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Generated for demonstration; never a real MoU.")
     )
@@ -225,7 +238,7 @@ class Goal(models.Model):
         _("deadline year"), null=True, blank=True, validators=[MinValueValidator(FIRST_PROGRAMME_YEAR)]
     )
     is_active = models.BooleanField(_("active"), default=True)
-    source = models.TextField(_("source"), blank=True)
+    source = long_text(_("source"))
 
     class Meta:
         verbose_name = _("goal")

@@ -3,7 +3,8 @@
 Reads use stable identifiers beside database ids: regency and province codes, dimension codes, cohort years.
 Files stay behind the access-checked download pages; the API says only whether a plan has its main document.
 Write serializers take only what an officer may set; everything else (status, version, MoU, dates) is the
-services' business, and a field a write serializer does not take is refused (``StrictFieldsMixin``).
+services' business, and a field a write serializer does not take is refused (``StrictFieldsMixin``). Numbers are
+taken as sent or refused, never rounded or cut (``StrictNumbersMixin``); long texts have a maximum length.
 """
 
 from django.urls import reverse
@@ -12,8 +13,16 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from masterplans.forms import PLAN_FIELDS, PROGRAMME_FIELDS
-from masterplans.models import Dimension, MasterPlan, PlanEvent, Programme, ProgressUpdate, SubDimension
-from regencies.api.base import StrictFieldsMixin
+from masterplans.models import (
+    MAX_COMMENT_LENGTH,
+    Dimension,
+    MasterPlan,
+    PlanEvent,
+    Programme,
+    ProgressUpdate,
+    SubDimension,
+)
+from regencies.api.base import StrictFieldsMixin, StrictNumbersMixin
 from regencies.api.serializers import ProvinceBriefSerializer, RegencyBriefSerializer
 from regencies.models import Regency
 
@@ -124,7 +133,7 @@ class PlanSerializer(PlanBriefSerializer):
         return bool(plan.main_document)
 
 
-class PlanUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class PlanUpdateSerializer(StrictFieldsMixin, StrictNumbersMixin, serializers.ModelSerializer):
     """The fields of a draft an officer may change (the main document is uploaded on the plan's page)."""
 
     not_applicable = serializers.SlugRelatedField(
@@ -146,14 +155,16 @@ class PlanCreateSerializer(PlanUpdateSerializer):
 
 
 class DecisionSerializer(StrictFieldsMixin, serializers.Serializer):
-    comment = serializers.CharField(max_length=5000, help_text=gettext_lazy("For the regency's officers; required."))
+    comment = serializers.CharField(
+        max_length=MAX_COMMENT_LENGTH, help_text=gettext_lazy("For the regency's officers; required.")
+    )
 
 
 class EmptySerializer(StrictFieldsMixin, serializers.Serializer):
     """Workflow steps that take no input."""
 
 
-class ProgrammeUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class ProgrammeUpdateSerializer(StrictFieldsMixin, StrictNumbersMixin, serializers.ModelSerializer):
     """A programme's fields by dimension and sub-dimension code; the plan is fixed once it is made."""
 
     dimension = serializers.SlugRelatedField(slug_field="code", queryset=Dimension.objects.all())
@@ -231,7 +242,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         return bool(update.evidence)
 
 
-class ProgressCorrectionSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class ProgressCorrectionSerializer(StrictFieldsMixin, StrictNumbersMixin, serializers.ModelSerializer):
     """A quarter's figures; the programme and quarter are fixed once reported (evidence goes through the page)."""
 
     class Meta:

@@ -5,6 +5,7 @@ conditional writes, CSV output, per-token throttling. It lives in the first app 
 import datetime
 import functools
 import hashlib
+import re
 from collections.abc import Mapping
 
 import django_filters
@@ -170,6 +171,44 @@ class StrictFieldsMixin:
                 message = _("Unknown field: this request does not take it.")
                 raise exceptions.ValidationError({name: [message] for name in unknown}, code="unknown_field")
         return super().to_internal_value(data)
+
+
+class WholeNumber:
+    """An integer sent as a JSON integer (or a string of plain digits). DRF's own fields read ``1.0``, ``1.000``
+    and ``"1.000000"`` as 1: a client who meant a million would never hear of it. Anything else is refused."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy(
+            "A whole number is required, as a JSON integer such as 1250000000: no decimal point, no separators."
+        ),
+    }
+    plain = re.compile(r"\s*[-+]?\d{1,30}\s*", re.ASCII)
+
+    def to_internal_value(self, data):
+        integer = isinstance(data, int) and not isinstance(data, bool)
+        if not integer and not (isinstance(data, str) and self.plain.fullmatch(data)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class WholeNumberField(WholeNumber, serializers.IntegerField):
+    pass
+
+
+class WholeBigNumberField(WholeNumber, serializers.BigIntegerField):
+    pass
+
+
+WHOLE_NUMBER_FIELDS = {serializers.IntegerField: WholeNumberField, serializers.BigIntegerField: WholeBigNumberField}
+
+
+class StrictNumbersMixin:
+    """For write model serializers: every integer model field (years, quarters, rupiah) takes whole numbers only."""
+
+    serializer_field_mapping = {
+        model_field: WHOLE_NUMBER_FIELDS.get(field, field)
+        for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
+    }
 
 
 class TokenRateThrottle(UserRateThrottle):

@@ -1,10 +1,12 @@
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from masterplans import services
 from masterplans.models import MasterPlan, ProgressUpdate
@@ -12,7 +14,11 @@ from masterplans.progress import default_quarter, reportable_quarters, rollup
 from masterplans.schedule import Quarter
 from tests.factories import complete_plan, pdf_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def png_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), "green").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def progress_url(plan, programme, year=2023, quarter=4):
@@ -87,7 +93,7 @@ def test_an_officer_reports_a_quarter_and_a_correction_keeps_the_history(client,
     programme = approved.programmes.first()
     client.force_login(officer)
     data = {"physical_percent": "35.5", "spent": "250000000", "status": "on_track", "note": "Tahap 1 selesai."}
-    data["evidence"] = SimpleUploadedFile("foto.png", PNG, "image/png")
+    data["evidence"] = SimpleUploadedFile("foto.png", png_bytes(), "image/png")
     response = client.post(progress_url(approved, programme), data)
     assert response.status_code == 302
     update = ProgressUpdate.objects.get(programme=programme, year=2023, quarter=4)
@@ -107,7 +113,7 @@ def test_an_officer_reports_a_quarter_and_a_correction_keeps_the_history(client,
     [
         ({"physical_percent": "100.5"}, "physical_percent", "less than or equal to 100"),
         ({"physical_percent": "-1"}, "physical_percent", "greater than or equal to 0"),
-        ({"physical_percent": "separuh"}, "physical_percent", "Enter a number"),
+        ({"physical_percent": "separuh"}, "physical_percent", "Enter a percentage"),
         ({"spent": "-10"}, "spent", "greater than or equal to 0"),
         ({"spent": "Rp 5 juta"}, "spent", "whole rupiah"),
         ({"status": "lost"}, "status", "not one of the available choices"),

@@ -58,7 +58,7 @@ def test_an_officer_drafts_a_plan_in_the_browser(client, officer, muara_enim):
         ("2019", "2022", "5 to 10 whole years"),
         ("2019", "2029", "5 to 10 whole years"),
         ("2023", "2019", "cannot come before"),
-        ("dua ribu", "2023", "Enter a whole number"),
+        ("dua ribu", "2023", "Enter the year in four digits"),
     ],
 )
 def test_a_bad_period_is_refused_with_a_message(client, officer, muara_enim, start, end, message):
