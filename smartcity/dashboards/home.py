@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from masterplans.choices import EDITABLE_STATUSES, REVIEW_QUEUE_STATUSES, WORKING_STATUSES, PlanAction, PlanStatus
 from masterplans.models import Dimension, MasterPlan, PlanEvent, Programme, ProgressUpdate, officer_regency_ids
-from masterplans.progress import reportable_quarters
+from masterplans.progress import owes_update, reportable_quarters
 from masterplans.schedule import Quarter
 from masterplans.services import can_review, completeness_problems
 from mou.choices import MoUStatus
@@ -180,18 +180,21 @@ def missing_updates(regency_ids, quarter):
 
 def progress_step(plan, counts, due_quarter, today):
     """The progress update an approved plan owes next: for the quarter that is due (the last one that ended) while
-    programmes still miss it, else for the next quarter it will owe."""
+    programmes still miss it, else for the next quarter it will owe. The first is overdue after its due date only if
+    the plan was approved before then; otherwise it is not reported, not late."""
     quarters = reportable_quarters(plan, today)
     expected, missing = counts if due_quarter in quarters else (0, 0)
     step = {"kind": REPORT, "plan": plan}
     if missing:
         due = due_quarter.due()
+        owed = owes_update(plan, due_quarter)
         return step | {
             "quarter": due_quarter,
             "due": due,
             "expected": expected,
             "missing": missing,
-            "overdue": today > due.date,
+            "overdue": owed and today > due.date,
+            "before_approval": not owed,
             "link_quarter": str(due_quarter),
         }
     upcoming = max(Quarter.containing(today), Quarter(plan.start_year, 1))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from masterplans.choices import PlanAction, PlanStatus
 from masterplans.models import MasterPlan, PlanEvent, Programme, ProgressUpdate
+from masterplans.progress import owing
 from mou.models import MoU, in_force
 from smartcity.dashboards.charts import BarChart
 from smartcity.reports.figures import Scope, local_midnight, percent, snapshot, status_then
@@ -150,9 +151,10 @@ def waiting_for_review(scope, end, as_of):
 
 
 def overdue_updates(scope, end, quarter):
-    """Per plan in force, the programmes that owed an update for ``quarter`` and had none by ``end``."""
+    """Per plan in force, the programmes that owed an update for ``quarter`` and had none by ``end``; a plan approved
+    on or after the due day owed none by then (its programmes are not reported, not overdue)."""
     in_force_plans = (
-        MasterPlan.objects.filter(scope.regencies(""))
+        MasterPlan.objects.filter(scope.regencies(""), owing(quarter))
         .annotate(status_then=status_then(end))
         .filter(status_then=PlanStatus.APPROVED)
     )

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from masterplans.choices import PlanAction, PlanStatus
 from masterplans.models import Dimension, MasterPlan, PlanEvent, Programme
+from masterplans.progress import owing
 from mou.models import Cohort, Goal, MoU, in_force
 from regencies.models import Province, Regency
 from smartcity.reports.choices import NATIONAL
@@ -200,6 +201,8 @@ def snapshot(scope, first_day, as_of, quarter, seen_until):
         )
     )
     runs = Q(start_year__lte=quarter.year, end_year__gte=quarter.year)
+    # An update counts late only for a plan approved before its due day; for one approved later it is on time.
+    late = Q(report__created_at__gte=due_end) & owing(quarter, "plan__")
     weighted = ExpressionWrapper(
         F("report__physical_percent") * F("budget"), output_field=DecimalField(max_digits=30, decimal_places=2)
     )
@@ -211,8 +214,8 @@ def snapshot(scope, first_day, as_of, quarter, seen_until):
         "weighted": Sum(weighted, default=0),
         "physical_sum": Sum("report__physical_percent", default=0),
         "due": Count("pk", filter=runs),
-        "on_time": Count("report", filter=runs & Q(report__created_at__lt=due_end)),
-        "late": Count("report", filter=runs & Q(report__created_at__gte=due_end)),
+        "on_time": Count("report", filter=runs & ~late),
+        "late": Count("report", filter=runs & late),
         # Last: once an aggregate is named "budget", later expressions would read it instead of the field.
         "budget": Sum("budget", default=0),
     }

@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from masterplans import services
-from masterplans.models import ProgressReminder, ProgressUpdate
+from masterplans.models import MasterPlan, ProgressReminder, ProgressUpdate
 from masterplans.notifications import progress_reminders, quarter_to_remind
 from masterplans.schedule import Quarter
 
@@ -48,7 +49,18 @@ def test_the_reminder_window_opens_a_week_before_the_due_date():
     assert quarter_to_remind(datetime.date(2026, 10, 16)) == (None, None)
 
 
-def test_officers_are_reminded_once_of_missing_updates(approved, officer):
+def approved_at(plan, *moment):
+    MasterPlan.objects.filter(pk=plan.pk).update(decided_at=timezone.make_aware(datetime.datetime(*moment)))
+    return plan
+
+
+@pytest.fixture
+def approved_in_2023(approved):
+    """``approved``, as if approved on 1 June 2023: it owes the updates of 2023 Q3 on time."""
+    return approved_at(approved, 2023, 6, 1, 10)
+
+
+def test_officers_are_reminded_once_of_missing_updates(approved_in_2023, officer):
     today = datetime.date(2023, 10, 10)  # Q3 2023 is due on 16 October 2023 (15 October is a Sunday)
     assert progress_reminders(today) == 1
     (message,) = mail.outbox
@@ -59,24 +71,33 @@ def test_officers_are_reminded_once_of_missing_updates(approved, officer):
     assert ProgressReminder.objects.get().quarter == 3
 
 
-def test_programmes_not_running_that_year_need_no_reminder(approved, officer):
-    approved.programmes.update(start_year=2019, end_year=2022)
+def test_programmes_not_running_that_year_need_no_reminder(approved_in_2023, officer):
+    approved_in_2023.programmes.update(start_year=2019, end_year=2022)
     assert progress_reminders(datetime.date(2023, 10, 10)) == 0
 
 
-def test_no_reminder_when_every_programme_has_reported(approved, officer):
+def test_no_reminder_when_every_programme_has_reported(approved_in_2023, officer):
     ProgressUpdate.objects.bulk_create(
         ProgressUpdate(programme=p, year=2023, quarter=3, physical_percent=50, spent=0, status="on_track")
-        for p in approved.programmes.all()
+        for p in approved_in_2023.programmes.all()
     )
     assert progress_reminders(datetime.date(2023, 10, 10)) == 0
     assert mail.outbox == []
 
 
-def test_reminders_of_earlier_quarters_do_not_stop_later_ones(approved, officer):
-    ProgressReminder.objects.create(plan=approved, year=2022, quarter=3)
-    ProgressReminder.objects.create(plan=approved, year=2023, quarter=1)
+def test_reminders_of_earlier_quarters_do_not_stop_later_ones(approved_in_2023, officer):
+    ProgressReminder.objects.create(plan=approved_in_2023, year=2022, quarter=3)
+    ProgressReminder.objects.create(plan=approved_in_2023, year=2023, quarter=1)
     assert progress_reminders(datetime.date(2023, 10, 10)) == 1
+
+
+def test_a_plan_approved_on_the_due_day_is_not_reminded(approved, officer):
+    """Q3 2023 fell due on Monday 16 October 2023: a plan approved that day is not late without its updates, so it
+    is not reminded of them; one approved the evening before is."""
+    approved_at(approved, 2023, 10, 16, 9)
+    assert progress_reminders(datetime.date(2023, 10, 16)) == 0
+    approved_at(approved, 2023, 10, 15, 23, 30)
+    assert progress_reminders(datetime.date(2023, 10, 16)) == 1
 
 
 def test_a_mail_server_failure_does_not_undo_or_break_the_step(

@@ -10,7 +10,7 @@ from PIL import Image
 
 from masterplans import services
 from masterplans.models import MasterPlan, ProgressUpdate
-from masterplans.progress import default_quarter, reportable_quarters, rollup
+from masterplans.progress import default_quarter, owes_update, owing, reportable_quarters, rollup
 from masterplans.schedule import Quarter
 from tests.factories import complete_plan, pdf_bytes
 
@@ -58,8 +58,9 @@ def test_the_progress_page_shows_missing_programmes_and_the_due_date(client, off
     assert page.text.count("Missing: no update for this quarter") == 5
     assert "1 programme reported, 5 missing" in page.text
     assert page.context["missing"] == 5
-    assert "15 January 2024" in page.text  # Q4 2023 + 15 days, a Monday; no official 2024 calendar
-    assert "weekends only" in page.text
+    assert "15 January 2024" in page.text  # Q4 2023 + 15 days, a Monday, no holiday
+    assert "(moved past weekends and the national holidays and cuti bersama of 2024 set by the SKB" in page.text
+    assert "))" not in page.text
 
 
 def test_programmes_not_running_in_that_year_are_not_missing(client, officer, approved):
@@ -213,3 +214,24 @@ def test_reviewers_see_progress_but_do_not_report_it(client, reviewer, approved)
     assert client.get(reverse("masterplans:plan-progress", args=[approved.pk])).status_code == 200
     data = {"physical_percent": "10", "spent": "0", "status": "on_track"}
     assert client.post(progress_url(approved, approved.programmes.first()), data).status_code == 403
+
+
+def test_python_and_sql_agree_on_which_plans_owe_a_quarter(approved):
+    """A plan owes a quarter's updates (and is late without them) only if approved before their due day: 2024 Q1
+    fell due on Tuesday 16 April 2024, as 15 April was cuti bersama of Idul Fitri."""
+    quarter = Quarter(2024, 1)
+
+    def at(day, *time):
+        return timezone.make_aware(datetime.datetime.combine(datetime.date(2024, 4, day), datetime.time(*time)))
+
+    for decided_at, owes in [
+        (None, True),  # no approval time: made outside the workflow, it owes every quarter
+        (at(15, 23, 59, 59), True),
+        (at(16, 0, 0), False),
+        (at(16, 10), False),
+        (at(17, 10), False),
+    ]:
+        MasterPlan.objects.filter(pk=approved.pk).update(decided_at=decided_at)
+        approved.refresh_from_db()
+        assert owes_update(approved, quarter) is owes, decided_at
+        assert MasterPlan.objects.filter(owing(quarter), pk=approved.pk).exists() is owes, decided_at

@@ -125,3 +125,12 @@ def member_regencies(count):
         ProgressUpdate(programme=p, year=2026, quarter=3, physical_percent=40, spent=10**8, status="on_track")
         for p in programmes
     )
+
+
+def approve_palembang_on(day):
+    """Palembang's plan of ``build_dataset`` as if approved at 10:00 on ``day``: its workflow event and its decision
+    time."""
+    when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    plan = MasterPlan.objects.get(regency__code="16.71")
+    PlanEvent.objects.filter(plan=plan, action=PlanAction.APPROVED).update(created_at=when)
+    MasterPlan.objects.filter(pk=plan.pk).update(decided_at=when)

@@ -14,7 +14,7 @@ from regencies.models import Regency
 from regencies.register import kemendagri_register, sync_register
 from smartcity.dashboards import national
 from tests.factories import mous_for
-from tests.smartcity.reportdata import member_regencies
+from tests.smartcity.reportdata import approve_palembang_on, member_regencies
 
 OCTOBER_END = datetime.date(2026, 10, 31)
 TODAY = datetime.date(2026, 11, 28)
@@ -48,6 +48,14 @@ def test_the_dashboard_on_31_october_2026(dataset):
     assert tiles["11"]["member_shade"] == 0
     assert [event["code"] for event in board["activity"]][:2] == ["created", "created"]
     assert all(event["when"].date() <= OCTOBER_END for event in board["activity"])
+
+
+def test_a_plan_approved_after_the_due_day_is_not_on_the_overdue_list(dataset):
+    approve_palembang_on(datetime.date(2026, 10, 18))  # 2026 Q3 fell due on 15 October
+    board = national.build(OCTOBER_END)
+    assert rows(board["sections"]["overdue"]) == []
+    # Its update of the 20th is on time; the living programme that never reported is missing, not late.
+    assert rows(board["sections"]["completeness"])[0][:4] == ["3", "2", "0", "1"]
 
 
 def test_a_plan_waiting_over_30_days_is_at_risk(dataset):

@@ -376,10 +376,19 @@ def in_force(programme, officer, reviewer):
     return plan
 
 
+def approved_on(plan, day):
+    """``plan`` as if approved at 10:00 on ``day``."""
+    decided_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    MasterPlan.objects.filter(pk=plan.pk).update(decided_at=decided_at)
+    plan.decided_at = decided_at
+    return plan
+
+
 def test_an_officer_with_an_approved_plan_sees_the_update_that_is_due_and_what_misses_it(client, in_force, officer):
     today = timezone.localdate()
     quarter = Quarter.containing(today).previous()
     due = quarter.due()
+    approved_on(in_force, quarter.start)  # before the update fell due: it is overdue once the due date has passed
 
     response = get_home(client, officer)
 
@@ -398,6 +407,23 @@ def test_an_officer_with_an_approved_plan_sees_the_update_that_is_due_and_what_m
     link = reverse("masterplans:plan-progress", args=[in_force.pk]) + f"?quarter={quarter.year}%20Q{quarter.quarter}"
     assert f'href="{link}"' in regency_html(response)
     assert '<blockquote class="feedback">Sesuai panduan.</blockquote>' in regency_html(response)
+
+
+def test_an_update_that_fell_due_before_the_plan_was_approved_is_not_reported_not_overdue(client, in_force, officer):
+    quarter = Quarter.containing(timezone.localdate()).previous()
+    due = quarter.due().date
+    approved_on(in_force, due)  # on the due day itself: the update was not owed by then
+
+    response = get_home(client, officer)
+
+    [step] = response.context["panels"]["officer"]["rows"][0]["steps"]
+    assert (step["quarter"], step["missing"], step["overdue"], step["before_approval"]) == (quarter, 5, False, True)
+    html = text(regency_html(response))
+    assert (
+        f"The progress update for {quarter.year} Q{quarter.quarter} fell due on {due.day} {due:%B %Y}, before this "
+        "plan was approved, so it is not late: 5 of 6 programmes have not reported." in html
+    )
+    assert "overdue" not in html
 
 
 def test_once_every_programme_reported_the_officer_sees_the_next_due_date(client, in_force, officer):
@@ -453,6 +479,21 @@ def test_the_update_for_the_quarter_that_ended_is_due_15_days_later(today, overd
     )
     assert step["overdue"] is overdue
     assert step["link_quarter"] == "2024 Q3"
+
+
+@pytest.mark.parametrize(
+    "approved, overdue",
+    [(datetime.date(2024, 10, 14), True), (datetime.date(2024, 10, 15), False), (datetime.date(2024, 10, 20), False)],
+    ids=["the-day-before-the-due-day", "on-the-due-day", "after-the-due-day"],
+)
+def test_an_update_is_overdue_only_for_a_plan_approved_before_its_due_day(approved, overdue):
+    plan = plan_2023_2027()
+    plan.decided_at = timezone.make_aware(datetime.datetime.combine(approved, datetime.time(16)))
+
+    step = home.progress_step(plan, (6, 2), Quarter(2024, 3), datetime.date(2024, 10, 21))
+
+    # 2024 Q3 updates fell due on Tuesday 15 October 2024.
+    assert (step["overdue"], step["before_approval"], step["missing"]) == (overdue, not overdue, 2)
 
 
 def test_with_nothing_missing_the_next_update_is_the_running_quarters():

@@ -25,7 +25,7 @@ from smartcity.reports.models import ProgressReport, ReportFile, ReportSubscript
 from smartcity.reports.periods import Period
 from smartcity.reports.tasks import generate_report
 from tests.factories import UserFactory
-from tests.smartcity.reportdata import member_regencies
+from tests.smartcity.reportdata import approve_palembang_on, member_regencies
 
 PERIOD = Period.parse("2026-10")
 TODAY = datetime.date(2026, 11, 28)
@@ -120,6 +120,40 @@ def test_before_the_due_date_no_update_counts_as_missing(dataset):
     assert figures["complete_period"] is False and figures["period"]["end"] == "2026-10-12"
     assert figures["quarter"]["due_passed"] is False
     assert figures["totals"]["missing"] is None
+
+
+@pytest.mark.parametrize(
+    ("approved", "counts"),
+    [
+        (datetime.date(2026, 10, 14), (3, 1, 1, 1)),
+        (datetime.date(2026, 10, 15), (3, 2, 0, 1)),
+        (datetime.date(2026, 10, 18), (3, 2, 0, 1)),
+    ],
+    ids=["the-day-before-the-due-day", "on-the-due-day", "after-the-due-day"],
+)
+def test_updates_count_late_only_for_a_plan_approved_before_their_due_day(dataset, approved, counts):
+    """2026 Q3 fell due on 15 October; the update of the 20th is late only if the plan owed it by then. The living
+    programme that never reported is missing either way ("not reported")."""
+    approve_palembang_on(approved)
+    totals = compute(Scope(), PERIOD, today=TODAY)["totals"]
+    assert (totals["due"], totals["on_time"], totals["late"], totals["missing"]) == counts
+    assert compute(Scope(Province.objects.get(code="16")), PERIOD, today=TODAY)["totals"]["late"] == counts[2]
+
+
+def test_a_kept_report_keeps_the_figures_it_was_made_with(
+    dataset, client, reviewer, django_capture_on_commit_callbacks
+):
+    report = request("national", "2026-10", django_capture_on_commit_callbacks)
+    approve_palembang_on(datetime.date(2026, 10, 18))  # made again now, the report would count no update late
+    assert compute(Scope(), PERIOD, today=TODAY)["totals"]["late"] == 0
+
+    client.force_login(reviewer)
+    page = client.get(report.get_absolute_url())
+
+    (completeness,) = [section for section in page.context["sections"] if section.slug == "completeness"]
+    assert list(completeness.displayed())[0][:4] == ["3", "1", "1", "1"]
+    report.refresh_from_db()
+    assert report.figures["totals"]["late"] == 1
 
 
 @pytest.mark.parametrize("members", [5, 100])
