@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_structlog",
     "django_prometheus",
+    "csp",
     "regencies",
     "mou",
     "masterplans",
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "smartcity.operations.metrics.MetricsMiddleware",
     "smartcity.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartcity.middleware.IndonesianFirstLocaleMiddleware",
@@ -282,6 +284,23 @@ CSRF_TRUSTED_ORIGINS = config.string_list(
     "CSRF_TRUSTED_ORIGINS",
     default=[f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*" and not host.startswith("[")],
 )
+
+# Content-Security-Policy on every response (django-csp): scripts, styles, images, fonts and requests from the portal
+# itself only, no inline script or style (no style="..." attribute or on...= handler either), no plugins, no framing,
+# forms posted only here. data: images are the icons inside the API docs' stylesheets. The ReDoc page alone adds
+# what ReDoc needs (smartcity/api/views.py). Always enforced: the browser tests fail on any violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # Logs: JSON lines (LOG_FORMAT=json, the default with DEBUG off) or plain ones, each with its request or task id.

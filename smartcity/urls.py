@@ -1,7 +1,9 @@
 """The portal's addresses: each app's and capability's own URLconf, the health check, sign-in and the admin site."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from smartcity import health
@@ -13,6 +15,8 @@ handler500 = "smartcity.logs.server_error"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for it on pages that name no icon: the admin site, an API answer opened in a tab.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg")), name="favicon"),
     path("", include("smartcity.dashboards.urls")),
     path("reports/", include("smartcity.reports.urls")),
     path("mou/", include("mou.urls")),

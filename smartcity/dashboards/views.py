@@ -21,7 +21,6 @@ from smartcity.dashboards.forms import DashboardForm, OverviewForm, ProvinceDash
 from smartcity.dashboards.overview import cohort_chart, public_overview
 from smartcity.dashboards.overview import sections as overview_sections
 from smartcity.dashboards.templatetags.charts import export_query
-from smartcity.reports.figures import percent
 from smartcity.reports.files import csv_download
 
 
@@ -164,10 +163,9 @@ class ProvinceDashboardView(StaffDashboardView):
             lambda: national.build(data["as_of"], data["sort"], province=province),
         )
         regencies = len(figures["figures"]["table"])
-        members = figures["figures"]["members"]["total"]
         # Cohort targets are national: the province's members are charted without them (the table still has them).
         charts = dict(figures["charts"], cohorts=BarChart(figures["sections"]["cohorts"], label=0, value=2))
-        return dict(figures, regency_count=regencies, member_share=percent(members, regencies), charts=charts)
+        return dict(figures, regency_count=regencies, charts=charts)
 
 
 class RegencyDashboardView(StaffDashboardView):

@@ -9,8 +9,7 @@
     var label = field("status_label");
     label.textContent = data.status_label;
     label.className = "status status-" + data.status;
-    field("progress").style.width = data.progress + "%";
-    box.querySelector('[role="progressbar"]').setAttribute("aria-valuenow", data.progress);
+    field("progress").value = data.progress;
     ["where", "overdue", "error"].forEach(function (name) {
       var line = field(name);
       line.textContent = data[name];

@@ -20,6 +20,12 @@ def test_pages_load_css_from_our_own_static_files(client, db):
     assert "//cdn" not in content and "https://" not in content
 
 
+def test_favicon_ico_leads_to_the_portal_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert re.fullmatch(r"/static/img/favicon(\.[0-9a-f]+)?\.svg", response.headers["Location"])
+
+
 def test_unknown_page_is_a_friendly_404(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404

@@ -127,7 +127,7 @@ def test_real_data_goal_shows_one_member_of_a_hundred(client, programme):
     assert (goal["goal"].name, goal["goal"].target) == ("Gerakan Menuju 100 Smart City", 100)
     assert (goal["real_percent"], goal["demo_percent"], goal["remaining"]) == (1.0, 0.0, 99)
     assert goal_figures(response) == [(1, 100)]
-    assert 'class="progress-real" style="width: 1.00%"' in main_html(response)
+    assert '<rect class="progress-real" width="1.00%"' in main_html(response)
 
 
 def test_real_data_2018_cohort_holds_muara_enim_and_2017_and_2019_none(client, programme):
@@ -176,8 +176,8 @@ def test_demo_members_are_counted_apart_from_the_real_one(client, demo):
     assert (goal["real_percent"], goal["demo_percent"], goal["remaining"]) == (1.0, 99.0, 0)
     assert goal_figures(response) == [(100, 100)]
     html = main_html(response)
-    assert 'class="progress-real" style="width: 1.00%"' in html
-    assert 'class="progress-demo" style="width: 99.00%"' in html
+    assert '<rect class="progress-real" width="1.00%"' in html
+    assert '<rect class="progress-demo" x="1.00%" width="99.00%"' in html
 
 
 def test_demo_fills_the_cohorts_to_25_50_25_of_which_demo_25_49_25(client, demo):
