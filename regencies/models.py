@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from regencies.choices import RegencyKind
 
@@ -77,13 +78,19 @@ class Regency(RegisterEntry):
 
 
 class RegencyMembership(models.Model):
-    """Links a regency officer to a regency they act for; an officer may serve more than one."""
+    """Links a regency officer to a regency they act for now; an officer may serve more than one.
+
+    A row is a current membership: moving an officer or ending their membership deletes it, and the history keeps
+    who acted for which regency from when to when, and who made or ended it.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="regency_memberships", verbose_name=_("user")
     )
     regency = models.ForeignKey(Regency, models.PROTECT, related_name="memberships", verbose_name=_("regency/city"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("regency membership")

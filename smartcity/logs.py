@@ -21,8 +21,10 @@ from django_structlog.middlewares import RequestMiddleware
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
-# A password-reset link carries its one-time token in the path; query parameters of these names are secrets.
+# Password-reset and invitation links carry their one-time token in the path; query parameters of these names are
+# secrets.
 _RESET_PATH = re.compile(r"/reset/[^/]+/[^/]+/")
+_INVITATION_PATH = re.compile(r"/accounts/invitation/[^/]+/")
 _SECRET_PARAMETER = re.compile(r"token|password|secret|key|signature", re.IGNORECASE)
 
 
@@ -78,6 +80,7 @@ def current_request_id():
 
 def _redacted(path, query):
     path = _RESET_PATH.sub("/reset/<uidb64>/<token>/", path)
+    path = _INVITATION_PATH.sub("/accounts/invitation/<token>/", path)
     if not query:
         return path
     pairs = [(name, "[redacted]" if _SECRET_PARAMETER.search(name) else value) for name, value in parse_qsl(query, 1)]

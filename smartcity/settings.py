@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "smartcity.accounts.middleware.IdleSessionMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -138,6 +139,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# A person is signed out after this long without a request; the session cookie lasts no longer either.
+SESSION_IDLE_MINUTES = config.integer("SESSION_IDLE_MINUTES", default=60)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# How long a password reset link works (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = config.integer("PASSWORD_RESET_HOURS", default=24) * 3600
 
 # Bahasa Indonesia first, English second. Source strings are English; Indonesian ships in locale/.
 LANGUAGE_CODE = "id"
@@ -175,6 +181,8 @@ ADMINS = config.addresses("ADMINS")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails point here.
 PORTAL_URL = config.string("PORTAL_URL", default="http://127.0.0.1:8000")
+# An invitation's link works this many days after it is sent (again).
+INVITATION_DAYS = config.integer("INVITATION_DAYS", default=7)
 
 # Cached figures and API throttle counts. Every web process must share it in production (Redis): a process-local
 # cache would keep figures another process has made old.

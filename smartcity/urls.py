@@ -23,6 +23,7 @@ urlpatterns = [
     path("plans/", include("masterplans.urls")),
     path("api/v1/", include("smartcity.api.urls")),
     path("", include("regencies.urls")),
+    path("", include("smartcity.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     *(
