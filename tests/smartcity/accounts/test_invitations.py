@@ -51,9 +51,15 @@ def link_in(message):
     return links[0]
 
 
+def in_english(client):
+    """The invited person's browser, reading the pages in English (``logout()`` drops every cookie of a client)."""
+    client.cookies["django_language"] = "en"
+    return client
+
+
 def accept(client, link, **data):
     data = {"first_name": "Andi", "last_name": "Pratama", "password1": PASSWORD, "password2": PASSWORD, **data}
-    opened = client.get(link)
+    opened = in_english(client).get(link)
     if opened.status_code != 302:
         return opened
     return client.post(opened["Location"], data)
@@ -123,7 +129,7 @@ def test_an_expired_link_says_so_and_makes_no_account(
     invite(admin_client, django_capture_on_commit_callbacks)
     link = link_in(mail.outbox[0])
     admin_client.logout()
-    opened = client.get(link)  # opened in time, submitted too late
+    opened = in_english(client).get(link)  # opened in time, submitted too late
     Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     late = client.post(opened["Location"], {"first_name": "Andi", "password1": PASSWORD, "password2": PASSWORD})
     assert late.status_code == 410 and "expired" in late.content.decode()
@@ -220,7 +226,7 @@ def test_different_passwords_are_refused(admin_client, client, makassar, django_
 
 
 def test_an_unknown_link_is_a_clear_404(client, db):
-    response = client.get(reverse("accounts:invitation", args=["not-a-real-secret"]))
+    response = in_english(client).get(reverse("accounts:invitation", args=["not-a-real-secret"]))
     assert response.status_code == 404 and "not valid" in response.content.decode()
     assert client.get(reverse("accounts:invitation", args=["set-password"])).status_code == 404
     assert client.post(reverse("accounts:invitation", args=["set-password"]), {"first_name": "X"}).status_code == 404
