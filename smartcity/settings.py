@@ -1,5 +1,6 @@
 """Settings for the Smart City Programme Portal, read from the environment only (see ``.env.example``)."""
 
+import datetime
 import importlib.util
 from pathlib import Path
 
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django_structlog",
     "django_prometheus",
     "csp",
+    "axes",
     "regencies",
     "mou",
     "masterplans",
@@ -102,6 +104,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lock-out page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "smartcity.urls"
@@ -144,6 +148,19 @@ SESSION_IDLE_MINUTES = config.integer("SESSION_IDLE_MINUTES", default=60)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # How long a password reset link works (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = config.integer("PASSWORD_RESET_HOURS", default=24) * 3600
+
+# Sign-in protection (django-axes, attempts kept in the database): after SIGN_IN_FAILURE_LIMIT failures for one
+# account, from any address, or from one address, for any account, sign-in is refused for SIGN_IN_LOCKOUT_MINUTES
+# from the last counted failure, or until a ministry admin lifts it from the person's page. Attempts while locked out
+# are not counted, so the time shown is when it ends. The address is the API throttling's (TRUSTED_PROXIES).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = config.integer("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=config.integer("SIGN_IN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "smartcity.accounts.services.client_address"
+AXES_LOCKOUT_CALLABLE = "smartcity.accounts.views.locked_out"
 
 # Bahasa Indonesia first, English second. Source strings are English; Indonesian ships in locale/.
 LANGUAGE_CODE = "id"

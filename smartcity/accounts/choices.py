@@ -61,6 +61,8 @@ class SecurityAction(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     TOKEN_CREATED = "token_created", _("API token created")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    LOCKED_OUT = "locked_out", _("Locked out after failed sign-ins")
+    LOCK_OUT_LIFTED = "lock_out_lifted", _("Lock-out lifted")
 
 
 # Actions after which the person concerned is told by email what they may now do.

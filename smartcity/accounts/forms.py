@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from masterplans.notifications import bilingual, portal_url
 from regencies.models import Regency
-from smartcity.accounts import services
+from smartcity.accounts import bulk, services
 from smartcity.accounts.choices import OWN_TOKEN_DAYS, Role, TokenScope
 
 CODE = re.compile(r"^\d{2}\.\d{2}$")
@@ -223,3 +223,23 @@ class OwnTokenForm(forms.Form):
                 code="read_only",
             )
         return scope
+
+
+class BulkInviteForm(forms.Form):
+    """A CSV of people to invite; ``rows`` holds its cells once the file has been read (``bulk.read_csv``)."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, at most 1 MB and 1,000 people. The first row names the columns; see the template below."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > bulk.MAX_SIZE:
+            raise forms.ValidationError(_("The file is larger than 1 MB: split it into several files."), code="size")
+        try:
+            self.rows = bulk.read_csv(upload.read())
+        except bulk.BulkFileError as error:
+            raise forms.ValidationError(str(error), code="file") from error
+        return upload

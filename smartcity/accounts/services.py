@@ -11,12 +11,14 @@ import datetime
 import logging
 from importlib import import_module
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
@@ -428,6 +430,40 @@ def reactivate(actor, target_id):
         target.save(update_fields=["is_active"])
         log(SecurityAction.REACTIVATED, actor, target)
     return target
+
+
+def lockout_ends(*, username="", address=""):
+    """When sign-in is allowed again for ``username`` or from ``address`` (the later, if both are locked out), or
+    None if neither is: the last counted failure plus the cool-off, once the failures within it reach the limit."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    recent = AccessAttempt.objects.filter(attempt_time__gte=since)
+    ends = []
+    for field, value in (("username", username), ("ip_address", address)):
+        if value:
+            counted = recent.filter(**{field: value}).aggregate(
+                failures=Sum("failures_since_start"), last=Max("attempt_time")
+            )
+            if (counted["failures"] or 0) >= settings.AXES_FAILURE_LIMIT:
+                ends.append(counted["last"] + settings.AXES_COOLOFF_TIME)
+    return max(ends, default=None)
+
+
+def lift_lockout(actor, target_id):
+    """Let a locked-out account sign in again now: its failed attempts are forgotten (axes' reset). Addresses stay
+    locked out until their own cool-off ends."""
+    with transaction.atomic():
+        target = _lock_target(actor, target_id)
+        if lockout_ends(username=target.get_username()) is None:
+            raise ValidationError(_("%(name)s is not locked out.") % {"name": name_of(target)})
+        attempts = axes_reset(username=target.get_username())
+        log(SecurityAction.LOCK_OUT_LIFTED, actor, target, attempts=attempts)
+    return target
+
+
+def log_lockout(request, username):
+    """The failure that locked out an account or an address, with the name tried and the address it came from."""
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    return log(SecurityAction.LOCKED_OUT, None, user, email=(username or "")[:254], address=client_address(request))
 
 
 def client_address(request):

@@ -1,7 +1,9 @@
-"""Sign-ins and refused sign-ins, from Django's own signals, into the security log with the caller's address."""
+"""Sign-ins, refused sign-ins (Django's own signals) and lock-outs (django-axes') into the security log with the
+caller's address."""
 
 import time
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
@@ -30,3 +32,11 @@ def signed_in(sender, request, user, **kwargs):
 def sign_in_failed(sender, credentials, request=None, **kwargs):
     if _from_a_visitor(request):
         services.log_failed_sign_in(request, str(credentials.get("username", "")))
+
+
+@receiver(user_locked_out, dispatch_uid="accounts.locked_out")
+def locked_out(sender, request, username=None, **kwargs):
+    """Once, on the failure that reaches the limit: axes sends this again on each refused attempt while locked out,
+    which it does not count (``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT`` off), so those carry no count."""
+    if _from_a_visitor(request) and getattr(request, "axes_failures_since_start", None) is not None:
+        services.log_lockout(request, username)

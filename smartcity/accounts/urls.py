@@ -45,6 +45,7 @@ urlpatterns = [
     ),
     path("people/<int:pk>/deactivate/", views.PersonDeactivateView.as_view(), name="person-deactivate"),
     path("people/<int:pk>/reactivate/", views.PersonReactivateView.as_view(), name="person-reactivate"),
+    path("people/<int:pk>/lift-lockout/", views.PersonLiftLockoutView.as_view(), name="person-lift-lockout"),
     path("accounts/invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation"),
     path("accounts/profile/", views.ProfileView.as_view(), name="profile"),
     path("accounts/tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
@@ -53,4 +54,7 @@ urlpatterns = [
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("accounts/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
     path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("people/invite/bulk/", views.BulkInviteView.as_view(), name="invite-bulk"),
+    path("people/invite/bulk/confirm/", views.BulkInviteConfirmView.as_view(), name="invite-bulk-confirm"),
+    path("people/invite/bulk/template.csv", views.BulkInviteTemplateView.as_view(), name="invite-bulk-template"),
 ]

@@ -2,15 +2,17 @@
 regencies and status, and the security log (``accounts.view_securityevent``); and the page where an invited person
 accepts. Every change goes through ``smartcity.accounts.services``."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,8 +23,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 
 from regencies.views import FilteredListView
-from smartcity.accounts import services
-from smartcity.accounts.choices import SecurityAction
+from smartcity.accounts import bulk, services
+from smartcity.accounts.choices import Role, SecurityAction
 from smartcity.accounts.filters import (
     ApiTokenFilterSet,
     InvitationFilterSet,
@@ -32,6 +34,7 @@ from smartcity.accounts.filters import (
 from smartcity.accounts.forms import (
     AcceptInvitationForm,
     AddRegenciesForm,
+    BulkInviteForm,
     DeactivateForm,
     InviteForm,
     MoveForm,
@@ -190,6 +193,7 @@ class PersonDetailView(PersonMixin, TemplateView):
             periods=membership_periods(person),
             events=list(events),
             tokens=ApiToken.objects.usable().filter(user=person).count(),
+            locked_until=services.lockout_ends(username=person.get_username()),
             **kwargs,
         )
 
@@ -306,6 +310,28 @@ class PersonReactivateView(PersonMixin, View):
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             return redirect("accounts:person-detail", pk=self.person.pk)
         return self.done(_("%(name)s can sign in again.") % {"name": name_of(self.person)})
+
+
+class PersonLiftLockoutView(PersonMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            services.lift_lockout(request.user, self.person.pk)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return redirect("accounts:person-detail", pk=self.person.pk)
+        return self.done(_("%(name)s can sign in again now.") % {"name": name_of(self.person)})
+
+
+@never_cache
+def locked_out(request, original_response=None, credentials=None):
+    """The sign-in page for an account or address that django-axes has locked out (``AXES_LOCKOUT_CALLABLE``),
+    with status 429 and when to try again."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    ends = services.lockout_ends(username=username, address=services.client_address(request))
+    context = {"until": date_label(ends) if ends else None, "failure_limit": settings.AXES_FAILURE_LIMIT}
+    return render(request, "registration/locked_out.html", context, status=429)
 
 
 class SecurityLogView(PermissionRequiredMixin, FilteredListView):
@@ -486,3 +512,98 @@ class TokenListView(PeopleAccessMixin, FilteredListView):
         context = super().get_context_data(**kwargs)
         context["tokens"] = token_rows(context["tokens"])
         return context
+
+
+# Where a bulk invitation's rows wait between the preview and the confirmation: the session, never a file on disk.
+BULK_SESSION_KEY = "accounts_bulk_invite"
+
+
+class BulkInviteView(PeopleAccessMixin, View):
+    """Step one of a bulk invitation: upload a CSV and see what each row would do. Nothing is saved here."""
+
+    template_name = "accounts/invite_bulk.html"
+
+    def page(self, form, preview=None, token="", filename=""):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "preview": preview,
+                "token": token,
+                "filename": filename,
+                "required_columns": bulk.REQUIRED_COLUMNS,
+                "optional_columns": bulk.OPTIONAL_COLUMNS,
+                "roles": [(role, role_labels(role)) for role in Role if role != Role.ADMIN],
+                "max_rows": bulk.MAX_ROWS,
+                "invitation_days": settings.INVITATION_DAYS,
+            },
+        )
+
+    def get(self, request):
+        return self.page(BulkInviteForm())
+
+    def post(self, request):
+        form = BulkInviteForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.page(form)
+        filename = form.cleaned_data["file"].name[:100]
+        return self.preview(form, form.rows, filename)
+
+    def preview(self, form, rows, filename, preview=None):
+        """Show ``preview`` (or that of ``rows``) and keep the rows in the session for the confirmation."""
+        if preview is None:
+            preview = bulk.validate(rows)
+        token = uuid.uuid4().hex
+        self.request.session[BULK_SESSION_KEY] = {
+            "token": token,
+            "filename": filename,
+            "rows": rows,
+            "outcome": preview.outcome(),
+        }
+        return self.page(form, preview=preview, token=token, filename=filename)
+
+
+def role_labels(role):
+    """A role's label in each language of the portal, for the accepted values of the bulk file."""
+    labels = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            labels.append(str(role.label))
+    return list(dict.fromkeys(labels))
+
+
+class BulkInviteConfirmView(BulkInviteView):
+    """Step two: invite every valid row of the preview in one transaction, or none if anything changed meanwhile."""
+
+    def get(self, request):
+        return redirect("accounts:invite-bulk")
+
+    def post(self, request):
+        pending = request.session.get(BULK_SESSION_KEY)
+        if not pending or pending["token"] != request.POST.get("token"):
+            messages.error(request, _("This preview has expired. Please upload the file again."))
+            return redirect("accounts:invite-bulk")
+        preview, saved = bulk.apply(request.user, pending["rows"], pending["outcome"])
+        if not saved:
+            messages.error(
+                request,
+                _("Some rows changed since the preview, so nobody was invited. Please check the new preview."),
+            )
+            return self.preview(BulkInviteForm(), pending["rows"], pending["filename"], preview)
+        del request.session[BULK_SESSION_KEY]
+        messages.success(
+            request,
+            _("%(invited)d people are invited; %(rejected)d rows were skipped.")
+            % {"invited": len(preview.valid_rows), "rejected": preview.rejected},
+        )
+        return redirect("accounts:invitation-list")
+
+
+class BulkInviteTemplateView(PeopleAccessMixin, View):
+    """A CSV to start a bulk invitation from."""
+
+    def get(self, request):
+        response = HttpResponse(bulk.template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="invitations.csv"'
+        return response

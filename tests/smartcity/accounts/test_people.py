@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -347,7 +348,7 @@ def test_deactivation_ends_sessions_and_tokens_at_once(admin_client, target, min
     assert api.get("/api/v1/regencies/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
     event = SecurityEvent.objects.get()
     assert event.details == {"sessions": 2, "tokens": 1, "reason": "Pindah tugas"}
-    assert not Client().login(username="andi", password="a-long-test-password")
+    assert not Client().login(request=HttpRequest(), username="andi", password="a-long-test-password")
 
 
 def test_a_deactivated_account_is_reactivated_with_its_role(admin_client, target):
@@ -355,7 +356,7 @@ def test_a_deactivated_account_is_reactivated_with_its_role(admin_client, target
     assert admin_client.post(reverse("accounts:person-reactivate", args=[target.pk])).status_code == 302
     target.refresh_from_db()
     assert target.is_active and target.regency_memberships.count() == 1
-    assert Client().login(username="andi", password="a-long-test-password")
+    assert Client().login(request=HttpRequest(), username="andi", password="a-long-test-password")
     assert list(SecurityEvent.objects.order_by("pk").values_list("action", flat=True)) == [
         SecurityAction.DEACTIVATED,
         SecurityAction.REACTIVATED,
