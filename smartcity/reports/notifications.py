@@ -13,10 +13,11 @@ from smartcity.reports.sections import sections, title
 
 
 def subscribers(report):
-    """Active staff who subscribed to the report's scope and may still read reports."""
+    """Active staff who subscribed to the report's scope and may still read reports (permissions as the model
+    backend grants them: with django-axes' backend also configured, ``with_perm`` must be told which to ask)."""
     return (
         get_user_model()
-        .objects.with_perm("reports.view_progressreport")
+        .objects.with_perm("reports.view_progressreport", backend="django.contrib.auth.backends.ModelBackend")
         .filter(report_subscriptions__province=report.province)
         .exclude(email="")
         .distinct()

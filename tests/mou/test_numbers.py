@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.urls import reverse
+from django.utils import translation
 
 from mou import tabular
 from mou.models import MAX_TEXT_LENGTH, Cohort, Goal, MoU
@@ -68,7 +69,7 @@ def test_a_year_is_plain_digits(typed, year):
 
 @pytest.mark.parametrize("typed", ["2.025", "2025.0", "2025,0", "2 025", "Rp 2025", "tahun 2025"])
 def test_a_year_that_is_not_plain_digits_is_refused(typed):
-    with pytest.raises(forms.ValidationError, match="four digits"):
+    with translation.override("en"), pytest.raises(forms.ValidationError, match="four digits"):
         YearField().clean(typed)
 
 
