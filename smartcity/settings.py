@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_prometheus",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "regencies",
     "mou",
     "masterplans",
@@ -101,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "smartcity.accounts.middleware.IdleSessionMiddleware",
+    "smartcity.accounts.middleware.TwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -161,6 +164,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "smartcity.accounts.services.client_address"
 AXES_LOCKOUT_CALLABLE = "smartcity.accounts.views.locked_out"
+# Two-factor sign-in (django-otp): an authenticator app's six-digit code, or a one-time recovery code, after the
+# password. Required for these roles (superusers too, when any is listed), offered to everyone; make run's demo
+# accounts are exempt while DEBUG is on. Wrong codes wait 1, 2, 4... seconds more each time (django-otp's throttle).
+TWO_FACTOR_ROLES = config.string_list("TWO_FACTOR_ROLES", default=["admin", "reviewer"])
+TWO_FACTOR_ROLES = [] if TWO_FACTOR_ROLES == ["none"] else TWO_FACTOR_ROLES
+if not set(TWO_FACTOR_ROLES) <= {"admin", "reviewer", "officer", "partner"}:
+    raise ImproperlyConfigured(
+        f"Environment variable TWO_FACTOR_ROLES: expected roles among admin, reviewer, officer and partner "
+        f"(or none), "
+        f"got {TWO_FACTOR_ROLES!r}"
+    )
+OTP_TOTP_ISSUER = "Smart City Portal"
 
 # Bahasa Indonesia first, English second. Source strings are English; Indonesian ships in locale/.
 LANGUAGE_CODE = "id"

@@ -113,3 +113,9 @@ def tasks_in_process(settings, tmp_path):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def password_sign_in(settings):
+    """Tests sign in with the password alone: those about two-factor sign-in require it again (TWO_FACTOR_ROLES)."""
+    settings.TWO_FACTOR_ROLES = []

@@ -50,8 +50,9 @@ RegencyMembership.objects.create(user=reviewer, regency=Regency.objects.get(code
 
 # Rows the upgrade adds to tables that were there: the content types and permissions of the new models (invitations,
 # profiles, the security log, the memberships' history), the two permissions granted to ministry admins, and
-# django-axes' four models (sign-in attempts, their log, failures, expirations) with four permissions each.
-ADDED = {"django_content_type": 4 + 4, "auth_permission": 17 + 16, "auth_group_permissions": 2}
+# django-axes' four models (sign-in attempts, their log, failures, expirations) with four permissions each, and
+# two-factor sign-in's three (django-otp's TOTP devices, the recovery codes and each code), four permissions each.
+ADDED = {"django_content_type": 4 + 4 + 3, "auth_permission": 17 + 16 + 12, "auth_group_permissions": 2}
 
 CHECK_MOVED = """
 import json

@@ -63,6 +63,12 @@ class SecurityAction(models.TextChoices):
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
     LOCKED_OUT = "locked_out", _("Locked out after failed sign-ins")
     LOCK_OUT_LIFTED = "lock_out_lifted", _("Lock-out lifted")
+    TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor sign-in set up")
+    TWO_FACTOR_PASSED = "two_factor_passed", _("Second step of sign-in passed")
+    TWO_FACTOR_FAILED = "two_factor_failed", _("Wrong two-factor code")
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("New recovery codes made")
+    TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor sign-in turned off")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset by an admin")
 
 
 # Actions after which the person concerned is told by email what they may now do.

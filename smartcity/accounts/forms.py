@@ -8,13 +8,12 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from masterplans.notifications import bilingual, portal_url
 from regencies.models import Regency
-from smartcity.accounts import bulk, services
+from smartcity.accounts import bulk, services, tasks
 from smartcity.accounts.choices import OWN_TOKEN_DAYS, Role, TokenScope
 
 CODE = re.compile(r"^\d{2}\.\d{2}$")
@@ -195,7 +194,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
         context = {**context, "url": portal_url(path), "hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
         subject, body = bilingual("registration/password_reset_email.txt", context)
-        send_mail(subject, body, from_email, [to_email])
+        services.after_commit(tasks.send_reset_email, subject, body, to_email)
 
 
 class OwnTokenForm(forms.Form):
@@ -243,3 +242,45 @@ class BulkInviteForm(forms.Form):
         except bulk.BulkFileError as error:
             raise forms.ValidationError(str(error), code="file") from error
         return upload
+
+
+class AppCodeForm(forms.Form):
+    """The six digits an authenticator app shows, to confirm it while it is set up."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("Six digits; a new one every 30 seconds."),
+    )
+
+
+class SecondStepForm(forms.Form):
+    """The second step of signing in: the app's code, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+        help_text=_(
+            "The six digits your authenticator app shows, or one of your recovery codes (such as abcde-fghij)."
+        ),
+    )
+
+
+class ConfirmPasswordForm(forms.Form):
+    """Asks for the person's password before a step that weakens their sign-in."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from regencies.models import Regency
 from smartcity.accounts.choices import InvitationStatus, Role, SecurityAction, TokenScope
@@ -254,3 +255,46 @@ class SecurityEvent(models.Model):
         if details.get("address"):
             parts.append(_("from address %(address)s") % {"address": details["address"]})
         return "; ".join(parts)
+
+
+def normalise_recovery_code(code):
+    """A recovery code as typed, in the form it is hashed in: without spaces or hyphens, lower case."""
+    return "".join(code.split()).replace("-", "").lower()
+
+
+class RecoveryCodes(TimestampMixin, ThrottlingMixin, Device):
+    """A person's one-time recovery codes, a django-otp device of their own: each code signs in once, in place of the
+    authenticator app's code, and is then gone. Only their SHA-256 is kept (each has 50 random bits, like a token's
+    secret, so a plain hash is enough); wrong codes are throttled like the app's."""
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def get_throttle_factor(self):
+        return 1
+
+    def verify_token(self, token):
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used, _kinds = self.codes.filter(code_hash=hash_token(normalise_recovery_code(str(token)))).delete()
+        if used:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+        else:
+            self.throttle_increment()
+        return bool(used)
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodes, models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self):
+        return f"{self.device}: {self.code_hash[:8]}…"

@@ -3,7 +3,8 @@ which regency from when to when (from the memberships' history)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from regencies.models import RegencyMembership
 from smartcity import roles
@@ -12,10 +13,12 @@ from smartcity.accounts.models import Profile
 
 
 def people():
-    """Accounts with their groups, regencies and profile in three queries more, whatever their number."""
+    """Accounts with their groups, regencies and profile in three queries more, whatever their number, and whether
+    each has two-factor sign-in (``has_two_factor``)."""
     return (
         get_user_model()
         .objects.select_related("profile")
+        .annotate(has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
         .prefetch_related(
             Prefetch("groups", Group.objects.order_by("name")),
             Prefetch(

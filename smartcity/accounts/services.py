@@ -61,7 +61,7 @@ def _require_manager(actor):
         raise PermissionDenied(_("Only ministry admins manage people."))
 
 
-def _lock_target(actor, target_id):
+def lock_target(actor, target_id):
     _require_manager(actor)
     target = get_user_model().objects.select_for_update().get(pk=target_id)
     reason = refusal(actor, target)
@@ -81,7 +81,7 @@ def log(action, actor, target=None, email="", **details):
     )
 
 
-def _after_commit(task, *args):
+def after_commit(task, *args):
     """Queue ``task`` once the transaction commits. A broker that is down is logged and the change stands: the
     invitations page shows an email not sent, to send again."""
 
@@ -96,7 +96,7 @@ def _after_commit(task, *args):
 
 def _tell(event):
     if event.action in ACCESS_CHANGES and event.target_id:
-        _after_commit(tasks.send_access_email, event.pk)
+        after_commit(tasks.send_access_email, event.pk)
     return event
 
 
@@ -166,7 +166,7 @@ def invite(actor, email, role, *, regencies=(), organisation="", confirm_admin=F
             regencies=[regency_label(regency) for regency in regencies],
             organisation=organisation,
         )
-        _after_commit(tasks.send_invitation_email, invitation.pk)
+        after_commit(tasks.send_invitation_email, invitation.pk)
     return invitation
 
 
@@ -188,7 +188,7 @@ def resend(actor, invitation_id):
         invitation.expires_at, invitation.sent_at = _expiry(), None
         invitation.save(update_fields=["key_hash", "expires_at", "sent_at"])
         log(SecurityAction.INVITATION_RESENT, actor, email=invitation.email)
-        _after_commit(tasks.send_invitation_email, invitation.pk)
+        after_commit(tasks.send_invitation_email, invitation.pk)
     return invitation
 
 
@@ -273,7 +273,7 @@ def change_role(actor, target_id, role, *, regencies=(), organisation=None, conf
     acting for their regencies (kept in the history); one who becomes an officer starts with ``regencies``."""
     role = Role(role)
     with transaction.atomic():
-        target = _lock_target(actor, target_id)
+        target = lock_target(actor, target_id)
         before = role_of(target)
         memberships = list(target.regency_memberships.select_related("regency"))
         if organisation is None:
@@ -326,7 +326,7 @@ def _require_officer(target):
 def add_regencies(actor, target_id, regencies):
     """Let an officer act for more regencies."""
     with transaction.atomic():
-        target = _lock_target(actor, target_id)
+        target = lock_target(actor, target_id)
         _require_officer(target)
         current = set(target.regency_memberships.values_list("regency_id", flat=True))
         known = [regency_label(regency) for regency in regencies if regency.pk in current]
@@ -358,7 +358,7 @@ def _lock_membership(target, membership_id):
 def move_membership(actor, target_id, membership_id, regency):
     """An officer stops acting for one regency and starts acting for another, from now."""
     with transaction.atomic():
-        target = _lock_target(actor, target_id)
+        target = lock_target(actor, target_id)
         membership = _lock_membership(target, membership_id)
         if target.regency_memberships.filter(regency=regency).exists():
             raise ValidationError(
@@ -382,7 +382,7 @@ def move_membership(actor, target_id, membership_id, regency):
 
 def end_membership(actor, target_id, membership_id):
     with transaction.atomic():
-        target = _lock_target(actor, target_id)
+        target = lock_target(actor, target_id)
         membership = _lock_membership(target, membership_id)
         _end_membership(membership, actor)
         event = log(SecurityAction.MEMBERSHIP_ENDED, actor, target, regencies=[regency_label(membership.regency)])
@@ -409,7 +409,7 @@ def deactivate(actor, target_id, reason=""):
     """The account can no longer sign in: its sessions end and its API tokens are revoked at once. Its history,
     plans and log stay; it can be reactivated."""
     with transaction.atomic():
-        target = _lock_target(actor, target_id)
+        target = lock_target(actor, target_id)
         if not target.is_active:
             raise ValidationError(_("%(name)s is deactivated already.") % {"name": name_of(target)})
         target.is_active = False
@@ -423,7 +423,7 @@ def deactivate(actor, target_id, reason=""):
 def reactivate(actor, target_id):
     """The account can sign in again, with the role it had; its revoked tokens stay revoked."""
     with transaction.atomic():
-        target = _lock_target(actor, target_id)
+        target = lock_target(actor, target_id)
         if target.is_active:
             raise ValidationError(_("%(name)s is active already.") % {"name": name_of(target)})
         target.is_active = True
@@ -452,7 +452,7 @@ def lift_lockout(actor, target_id):
     """Let a locked-out account sign in again now: its failed attempts are forgotten (axes' reset). Addresses stay
     locked out until their own cool-off ends."""
     with transaction.atomic():
-        target = _lock_target(actor, target_id)
+        target = lock_target(actor, target_id)
         if lockout_ends(username=target.get_username()) is None:
             raise ValidationError(_("%(name)s is not locked out.") % {"name": name_of(target)})
         attempts = axes_reset(username=target.get_username())

@@ -7,7 +7,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from smartcity.accounts import services
+from smartcity.accounts import services, two_factor
 from smartcity.accounts.choices import SecurityAction
 
 # When the session last saw its person, in seconds since the epoch (``middleware.IdleSessionMiddleware``).
@@ -24,6 +24,7 @@ def _from_a_visitor(request):
 def signed_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[LAST_SEEN_KEY] = int(time.time())
+        two_factor.begin(request, user)
     if _from_a_visitor(request):
         services.log_own(SecurityAction.SIGNED_IN, request, user)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from smartcity.accounts import views
+from smartcity.accounts import two_factor_views, views
 
 app_name = "accounts"
 
@@ -46,6 +46,10 @@ urlpatterns = [
     path("people/<int:pk>/deactivate/", views.PersonDeactivateView.as_view(), name="person-deactivate"),
     path("people/<int:pk>/reactivate/", views.PersonReactivateView.as_view(), name="person-reactivate"),
     path("people/<int:pk>/lift-lockout/", views.PersonLiftLockoutView.as_view(), name="person-lift-lockout"),
+    path("people/<int:pk>/two-factor/reset/", views.PersonTwoFactorResetView.as_view(), name="person-two-factor-reset"),
+    path("accounts/two-factor/", two_factor_views.TwoFactorView.as_view(), name="two-factor"),
+    path("accounts/two-factor/set-up/", two_factor_views.SetUpView.as_view(), name="two-factor-setup"),
+    path("accounts/two-factor/verify/", two_factor_views.VerifyView.as_view(), name="two-factor-verify"),
     path("accounts/invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation"),
     path("accounts/profile/", views.ProfileView.as_view(), name="profile"),
     path("accounts/tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),

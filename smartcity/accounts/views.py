@@ -23,7 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 
 from regencies.views import FilteredListView
-from smartcity.accounts import bulk, services
+from smartcity.accounts import bulk, services, two_factor
 from smartcity.accounts.choices import Role, SecurityAction
 from smartcity.accounts.filters import (
     ApiTokenFilterSet,
@@ -194,6 +194,7 @@ class PersonDetailView(PersonMixin, TemplateView):
             events=list(events),
             tokens=ApiToken.objects.usable().filter(user=person).count(),
             locked_until=services.lockout_ends(username=person.get_username()),
+            two_factor_required=two_factor.required_for(person),
             **kwargs,
         )
 
@@ -322,6 +323,26 @@ class PersonLiftLockoutView(PersonMixin, View):
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             return redirect("accounts:person-detail", pk=self.person.pk)
         return self.done(_("%(name)s can sign in again now.") % {"name": name_of(self.person)})
+
+
+class PersonTwoFactorResetView(PersonMixin, View):
+    """For a person who lost their phone: their app and recovery codes go, and they are signed out."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            two_factor.reset(request.user, self.person.pk)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return redirect("accounts:person-detail", pk=self.person.pk)
+        return self.done(
+            _(
+                "%(name)s's two-factor sign-in is reset and they are signed out. They set up a new app when they next "
+                "sign in."
+            )
+            % {"name": name_of(self.person)}
+        )
 
 
 @never_cache

@@ -6,13 +6,14 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
 from smartcity.accounts.choices import SecurityAction
 from smartcity.accounts.models import SecurityEvent
 from tests.api import issue_token
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
 LINK = re.compile(r"https?://[^/\s]+(/accounts/reset/[^/\s]+/[^/\s]+/)")
 OLD = "a-long-test-password"
@@ -26,7 +27,18 @@ def english(client):
 
 
 def ask_for_reset(client, email):
-    return client.post(reverse("password_reset"), {"email": email})
+    """The request, and its email sent once it commits (as a worker would, right after)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("password_reset"), {"email": email})
+
+
+def test_the_reset_email_is_queued_after_the_request_commits(english, officer):
+    with TestCase.captureOnCommitCallbacks(execute=False) as queued:
+        english.post(reverse("password_reset"), {"email": officer.email})
+    assert mail.outbox == [] and len(queued) == 1
+    queued[0]()
+    (message,) = mail.outbox
+    assert message.to == [officer.email] and LINK.search(message.body)
 
 
 def link_in(message):

@@ -101,6 +101,15 @@ class Command(BaseCommand):
                 RegencyMembership.objects.get_or_create(user=user, regency=regencies[code])
             where = f" ({', '.join(regency_codes)})" if regency_codes else ""
             self.stdout.write(f"  {role + where:<32} {username:<24} {password}")
+        if settings.DEBUG:
+            self.stdout.write(
+                self.style.WARNING(
+                    "  Two-factor sign-in is OFF for these demo accounts while DEBUG is on (each may still set it up); "
+                    "real ministry admins and reviewers must use it (TWO_FACTOR_ROLES)."
+                )
+            )
+        else:
+            self.stdout.write("  Roles in TWO_FACTOR_ROLES set up two-factor sign-in at their first sign-in.")
         self.seed_token(User.objects.get(username="demo-partner"))
         self.seed_mous()
         self.seed_plans()
