@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "smartcity.context_processors.portal",
+                "smartcity.accounts.context_processors.sign_in",
             ],
         },
     },

@@ -23,6 +23,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+from django_otp.oath import TOTP
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -249,6 +250,14 @@ class Visitor:
         return self.request("POST", path, {**form, "csrfmiddlewaretoken": self.cookies["csrftoken"]})
 
 
+# The deploy admin's authenticator app: ministry admins sign in with two factors in production.
+APP_KEY = "5b7e0a3c19d24f6e8a1c2d3e4f5a6b7c8d9e0f1a"
+
+
+def app_code():
+    return f"{TOTP(bytes.fromhex(APP_KEY)).token():06d}"
+
+
 def live_members(group):
     """The processes of a process group that are still running (a zombie has ended)."""
     members = []
@@ -316,6 +325,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from smartcity import roles
 from smartcity.reports.models import ProgressReport
 
@@ -323,6 +333,7 @@ call_command("load_regions", verbosity=0)
 call_command("load_programme", verbosity=0)
 admin = get_user_model().objects.create_user("deploy-admin", password={password!r})
 admin.groups.add(Group.objects.get(name=roles.MINISTRY_ADMIN))
+TOTPDevice.objects.create(user=admin, name="Authenticator app", key={APP_KEY!r}, confirmed=True)
 sweeper = PeriodicTask.objects.get(task="smartcity.tasks.sweep_stuck_reports")
 sweeper.interval = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.SECONDS)
 sweeper.save()
@@ -393,7 +404,8 @@ def test_the_units_serve_the_portal_run_jobs_and_send_the_schedule_on_postgresql
         environment["CELERY_RESULT_BACKEND"] = os.environ["CELERY_RESULT_BACKEND"]
     manage(environment, "migrate", "--noinput")
     password = secrets.token_urlsafe(16)
-    stuck = json.loads(manage(environment, "shell", "-c", SETUP.format(password=password)).splitlines()[-1])["stuck"]
+    setup = SETUP.format(password=password, APP_KEY=APP_KEY)
+    stuck = json.loads(manage(environment, "shell", "-c", setup).splitlines()[-1])["stuck"]
 
     processes, logs = {}, {}
     try:
@@ -441,6 +453,8 @@ def test_the_units_serve_the_portal_run_jobs_and_send_the_schedule_on_postgresql
         visitor.get("/accounts/login/")
         response, _ = visitor.post("/accounts/login/", {"username": "deploy-admin", "password": password})
         assert response.status == 302, "the ministry admin could not sign in"
+        response, _ = visitor.post("/accounts/two-factor/verify/", {"code": app_code()})
+        assert response.status == 302, "the ministry admin's app code was refused"
         response, _ = visitor.post("/reports/generate/", {"scope": "national", "period": "2018-05"})
         assert response.status == 302, "the report was not queued"
         report = int(re.fullmatch(r"/reports/(\d+)/", response.headers["Location"])[1])
