@@ -15,7 +15,12 @@ SCREENSHOTS = Path("/tmp")
 PHONE = {"width": 360, "height": 780}
 NEW = "Kebun-Raya-Bogor-Partner-2026"
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True), needs_chromium]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("tasks_in_process"),  # the reset email is sent by a task once the request commits
+    needs_chromium,
+]
 
 
 def fits(page, name):
