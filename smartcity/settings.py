@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_filters",
     "rest_framework",
     "drf_spectacular",
@@ -130,6 +131,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through TEMPLATES (templates/widgets/: the private file input), fields as templates/forms/field.html.
+FORM_RENDERER = "smartcity.renderers.PortalFormRenderer"
 
 WSGI_APPLICATION = "smartcity.wsgi.application"
 ASGI_APPLICATION = "smartcity.asgi.application"

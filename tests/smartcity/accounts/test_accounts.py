@@ -63,7 +63,7 @@ def test_sign_in_and_out(client, officer):
 def test_a_wrong_password_shows_an_error_on_the_form(client, officer):
     response = client.post(reverse("login"), {"username": "officer", "password": "wrong"})
     assert response.status_code == 200
-    assert "form-errors" in response.content.decode()
+    assert 'class="error-summary" role="alert"' in response.content.decode()
 
 
 def test_a_demo_account_is_marked_in_the_header(client, demo):

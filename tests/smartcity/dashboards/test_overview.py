@@ -432,7 +432,10 @@ def test_bad_input_answers_400_with_the_reason_on_the_page(client, demo, params,
     assert response.status_code == 400
     html = main_html(response)
     reason = re.escape(reasons[language])
-    assert re.search(rf'role="alert">(<ul class="errorlist[^"]*"><li>)?{reason}', html)
+    # A field's error, tied to its input (aria-describedby), or the form's own, announced.
+    assert re.search(
+        rf'(class="field-error" id="id_\w+_error"><p>|role="alert"><ul class="errorlist[^"]*"><li>){reason}', html
+    )
     assert NOT_SHOWN[language] in html
     assert "members" not in response.context
     assert "goal-card" not in html and 'class="signings"' not in html
