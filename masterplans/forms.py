@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from masterplans.models import (
@@ -13,8 +14,9 @@ from masterplans.models import (
 from masterplans.validators import clean_evidence
 from mou.numbers import PercentField, RupiahField, YearField
 from mou.validators import validate_pdf
+from mou.widgets import PrivateFileField, PrivateFileInput
 
-PDF_INPUT = forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+PDF_INPUT = PrivateFileInput(attrs={"accept": "application/pdf"})
 
 
 # What an officer fills in for a plan and for a programme, on the pages and through the API.
@@ -51,7 +53,7 @@ class YearInput(forms.NumberInput):
 class MasterPlanForm(forms.ModelForm):
     """A draft's own fields; the period rules live in ``MasterPlan.clean``."""
 
-    main_document = forms.FileField(
+    main_document = PrivateFileField(
         label=_("Main document (PDF)"),
         required=False,
         validators=[validate_pdf],
@@ -73,6 +75,11 @@ class MasterPlanForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["not_applicable"].queryset = Dimension.objects.all()
+        plan = self.instance
+        if plan.pk and plan.main_document:
+            self.fields["main_document"].widget.show_current(
+                f"{plan.file_stem()}.pdf", reverse("masterplans:plan-document", args=[plan.pk])
+            )
 
 
 class SubDimensionChoiceField(forms.ModelChoiceField):
@@ -104,7 +111,7 @@ class ProgrammeForm(forms.ModelForm):
 
 
 class AttachmentForm(forms.ModelForm):
-    file = forms.FileField(
+    file = PrivateFileField(
         label=_("File (PDF)"), validators=[validate_pdf], help_text=_("PDF only, at most 20 MB."), widget=PDF_INPUT
     )
 
@@ -114,11 +121,11 @@ class AttachmentForm(forms.ModelForm):
 
 
 class ProgressUpdateForm(forms.ModelForm):
-    evidence = forms.FileField(
+    evidence = PrivateFileField(
         label=_("Evidence"),
         required=False,
         help_text=_("PDF, PNG or JPEG, at most 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+        widget=PrivateFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
     )
 
     class Meta:
@@ -126,6 +133,15 @@ class ProgressUpdateForm(forms.ModelForm):
         fields = ["physical_percent", "spent", "status", "note", "evidence"]
         field_classes = {"physical_percent": PercentField, "spent": RupiahField}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        update = self.instance
+        if update.pk and update.evidence:
+            plan = update.programme.plan
+            self.fields["evidence"].widget.show_current(
+                update.evidence_filename(), reverse("masterplans:evidence-download", args=[plan.pk, update.pk])
+            )
 
     def clean_evidence(self):
         upload = self.cleaned_data["evidence"]

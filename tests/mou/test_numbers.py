@@ -51,9 +51,86 @@ def test_rupiah_are_read_as_the_amount_they_mean(typed, amount):
     ],
 )
 def test_rupiah_that_could_mean_another_amount_are_refused(typed):
-    with pytest.raises(forms.ValidationError) as refused:
+    with translation.override("id"), pytest.raises(forms.ValidationError) as refused:
         RupiahField(min_value=0).clean(typed)
     assert [error.code for error in refused.value.error_list] == ["invalid"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("1,250,000,000", 1_250_000_000),
+        ("Rp 1,250,000,000", 1_250_000_000),
+        ("Rp 750,000.00", 750_000),
+        ("1.250.000.000", 1_250_000_000),  # the form the portal shows money in, in every language
+        ("Rp 1.250.000.000", 1_250_000_000),
+        ("1250000000", 1_250_000_000),
+    ],
+)
+def test_an_english_page_also_reads_commas_as_grouping(typed, amount):
+    with translation.override("en"):
+        assert RupiahField(min_value=0).clean(typed) == amount
+
+
+@pytest.mark.parametrize("typed", ["1,5", "1,000.5", "1,000.000", "1,0000", "12.5", "1.250,000"])
+def test_an_english_page_refuses_decimals_and_mixed_grouping(typed):
+    with translation.override("en"), pytest.raises(forms.ValidationError, match="such as 1250000000 or Rp 1.250"):
+        RupiahField(min_value=0).clean(typed)
+
+
+@pytest.mark.parametrize("typed", ["1,250,000,000", "1,250"])
+def test_an_indonesian_page_refuses_a_comma_that_would_be_decimal(typed):
+    with translation.override("id"), pytest.raises(forms.ValidationError):
+        RupiahField(min_value=0).clean(typed)
+
+
+class AmountForm(forms.Form):
+    budget = RupiahField(min_value=0)
+    percent = PercentField(max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False)
+    target = WholeNumberField(required=False)
+    year = YearField(required=False)
+
+
+def shown(form, name):
+    return form[name].value()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_stored_amount_is_shown_grouped_the_indonesian_way(language):
+    form = AmountForm(initial={"budget": 1_250_000_000, "target": 1000, "year": 2025})
+    with translation.override(language):
+        html = str(form["budget"])
+        assert 'value="1.250.000.000"' in html and 'inputmode="numeric"' in html
+        assert (shown(form, "target"), shown(form, "year")) == ("1.000", 2025)
+
+
+@pytest.mark.parametrize(("language", "text"), [("id", "12,5"), ("en", "12.5")])
+def test_a_stored_percentage_is_shown_with_the_pages_decimal_mark(language, text):
+    with translation.override(language):
+        for stored in (Decimal("12.50"), Decimal("12.5")):
+            assert shown(AmountForm(initial={"percent": stored}), "percent") == text
+        assert shown(AmountForm(initial={"percent": Decimal("100.00")}), "percent") == "100"
+        assert shown(AmountForm(initial={"percent": Decimal("0.00")}), "percent") == "0"
+        assert 'inputmode="decimal"' in str(AmountForm()["percent"])
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_after_an_error_a_valid_amount_is_shown_normalised_and_a_wrong_one_as_typed(language):
+    with translation.override(language):
+        valid = AmountForm({"budget": "Rp 1250000000", "percent": "separuh"})
+        wrong = AmountForm({"budget": "1,5", "percent": "12,5"})
+
+        assert not valid.is_valid() and set(valid.errors) == {"percent"}
+        assert 'value="1.250.000.000"' in str(valid["budget"]) and 'value="separuh"' in str(valid["percent"])
+        assert not wrong.is_valid() and set(wrong.errors) == {"budget"}
+        assert 'value="1,5"' in str(wrong["budget"])
+        assert shown(wrong, "percent") == ("12,5" if language == "id" else "12.5")
+
+
+def test_the_message_shows_the_form_expected():
+    with translation.override("en"):
+        form = AmountForm({"budget": "satu juta"})
+        assert form.errors["budget"] == ["Enter whole rupiah without decimals, such as 1250000000 or Rp 1.250.000.000."]
 
 
 def test_a_negative_amount_is_refused_by_the_range_not_the_format():
