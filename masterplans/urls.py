@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from masterplans import views
 
@@ -20,6 +20,22 @@ urlpatterns = [
         "<int:pk>/attachments/<int:attachment>/remove/", views.AttachmentDeleteView.as_view(), name="attachment-delete"
     ),
     path("<int:pk>/programmes/new/", views.ProgrammeFormView.as_view(), name="programme-create"),
+    re_path(
+        r"^(?P<pk>[0-9]+)/programmes/export\.(?P<file_format>csv|xlsx)$",
+        views.ProgrammeExportView.as_view(),
+        name="programme-export",
+    ),
+    re_path(
+        r"^(?P<pk>[0-9]+)/programmes/template\.(?P<file_format>csv|xlsx)$",
+        views.ProgrammeExportView.as_view(template=True),
+        name="programme-template",
+    ),
+    path("<int:pk>/programmes/import/", views.ProgrammeImportView.as_view(), name="programme-import"),
+    path(
+        "<int:pk>/programmes/import/confirm/",
+        views.ProgrammeImportConfirmView.as_view(),
+        name="programme-import-confirm",
+    ),
     path("<int:pk>/programmes/<int:programme>/edit/", views.ProgrammeFormView.as_view(), name="programme-update"),
     path("<int:pk>/programmes/<int:programme>/delete/", views.ProgrammeDeleteView.as_view(), name="programme-delete"),
     path("<int:pk>/progress/", views.ProgressView.as_view(), name="plan-progress"),

@@ -6,8 +6,9 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin, LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.db.models import Count, Prefetch, Sum
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from masterplans import services
-from masterplans.choices import REVIEW_QUEUE_STATUSES, FundingSource, Horizon, PlanAction, PlanStatus
+from masterplans import services, spreadsheets
+from masterplans.choices import REVIEW_QUEUE_STATUSES, BimtekStage, FundingSource, Horizon, PlanAction, PlanStatus
 from masterplans.filters import PlanFilterSet
 from masterplans.forms import AttachmentForm, DecisionForm, MasterPlanForm, ProgrammeForm, ProgressUpdateForm
 from masterplans.models import (
@@ -35,6 +36,7 @@ from masterplans.progress import default_quarter, reportable_quarters, rollup
 from masterplans.schedule import Quarter
 from mou.choices import MoUStatus
 from mou.models import FIRST_PROGRAMME_YEAR, MoU
+from mou.views import ImportPreviewMixin
 from regencies.models import Regency
 from regencies.views import FilteredListView
 
@@ -236,7 +238,9 @@ class PlanDetailView(PlanMixin, TemplateView):
             is_officer=is_officer,
             can_edit=is_officer and plan.is_editable,
             can_take_up=is_reviewer and plan.status == PlanStatus.SUBMITTED,
-            can_decide=is_reviewer and plan.status == PlanStatus.IN_REVIEW,
+            # A reviewer decides on a waiting plan at once (the page takes it up with the decision), as after a
+            # resubmission; taking it up alone stays possible, to show colleagues that someone has it.
+            can_decide=is_reviewer and plan.status in (PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW),
             can_start_version=is_officer and plan.status == PlanStatus.APPROVED,
             **kwargs,
         )
@@ -383,7 +387,7 @@ class DecisionView(PlanDetailView):
             approving = form.cleaned_data["decision"] == DecisionForm.APPROVE
             decide = services.approve if approving else services.request_revision
             try:
-                decide(plan.pk, request.user, form.cleaned_data["comment"])
+                decide(plan.pk, request.user, form.cleaned_data["comment"], take_up=True)
             except ValidationError as exc:
                 if not hasattr(exc, "error_dict"):  # the plan moved on (another reviewer decided first)
                     for message in exc.messages:
@@ -507,7 +511,7 @@ class FileView(LoginRequiredMixin, PlanMixin, View):
         return FileResponse(handle, as_attachment=True, filename=filename)
 
     def file_stem(self):
-        return f"rencana-induk-{self.plan.regency.code}-v{self.plan.version}"
+        return self.plan.file_stem()
 
 
 class PlanDocumentView(FileView):
@@ -523,6 +527,103 @@ class AttachmentDownloadView(FileView):
 
 class EvidenceDownloadView(FileView):
     def get_file(self):
-        update = get_object_or_404(ProgressUpdate, programme__plan=self.plan, pk=self.kwargs["update"])
-        suffix = update.evidence.name.rsplit(".", 1)[-1] if update.evidence else "pdf"
-        return update.evidence, f"{self.file_stem()}-bukti-{update.year}-q{update.quarter}-{update.pk}.{suffix}"
+        updates = ProgressUpdate.objects.select_related("programme")
+        update = get_object_or_404(updates, programme__plan=self.plan, pk=self.kwargs["update"])
+        update.programme.plan = self.plan
+        return update.evidence, update.evidence_filename()
+
+
+def import_session_key(plan):
+    return f"programme_import_{plan.pk}"
+
+
+class ProgrammeExportView(PlanMixin, View):
+    """A plan's programmes as CSV or XLSX, for whoever may see the plan (``template``: the same layout, no rows)."""
+
+    template = False
+
+    def get(self, request, pk, file_format):
+        plan = self.plan
+        programmes = []
+        if not self.template:
+            programmes = sorted(
+                plan.programmes.select_related("dimension", "sub_dimension"),
+                key=lambda p: (p.dimension.order, p.dimension.code, Horizon.values.index(p.horizon), p.name, p.pk),
+            )
+        content = spreadsheets.export(plan, programmes, file_format)
+        response = HttpResponse(content, content_type=spreadsheets.CONTENT_TYPES[file_format])
+        filename = spreadsheets.export_filename(plan, file_format, template=self.template)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ProgrammeImportView(EditablePlanMixin, ImportPreviewMixin, FormView):
+    """Step one: upload a spreadsheet of programmes and see what each row would do."""
+
+    template_name = "masterplans/programme_import.html"
+
+    @property
+    def session_key(self):
+        return import_session_key(self.plan)
+
+    @cached_property
+    def taxonomy(self):
+        return spreadsheets.Taxonomy()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            taxonomy=self.taxonomy,
+            instructions=spreadsheets.instructions(self.plan),
+            columns=[(key, spreadsheets.column_label(key)) for key in spreadsheets.COLUMNS],
+            choice_lists=[
+                (spreadsheets.column_label("horizon"), Horizon.choices),
+                (spreadsheets.column_label("funding_source"), FundingSource.choices),
+                (spreadsheets.column_label("bimtek_stage"), BimtekStage.choices),
+            ],
+            **kwargs,
+        )
+
+    def read(self, name, content):
+        return spreadsheets.read_file(name, content)
+
+    def validate(self, rows):
+        return spreadsheets.validate(self.plan, rows, self.taxonomy)[0]
+
+
+class ProgrammeImportConfirmView(EditablePlanMixin, View):
+    """Step two: save the previewed rows in one transaction, if they still validate as previewed."""
+
+    def post(self, request, pk):
+        key = import_session_key(self.plan)
+        pending = request.session.get(key)
+        again = reverse("masterplans:programme-import", kwargs={"pk": self.plan.pk})
+        if not pending or pending["token"] != request.POST.get("token"):
+            messages.error(request, _("This import preview has expired. Please upload the file again."))
+            return redirect(again)
+        try:
+            preview, saved = spreadsheets.apply(
+                request.user, self.plan.pk, pending["rows"], pending["outcome"], pending["filename"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(self.plan)
+        except IntegrityError:
+            saved = False
+        if not saved:
+            messages.error(
+                request,
+                _("The data changed since the preview, so nothing was saved. Please upload the file again."),
+            )
+            return redirect(again)
+        del request.session[key]
+        messages.success(
+            request,
+            _("Import saved: %(added)d added, %(changed)d changed, %(rejected)d rows skipped.")
+            % {
+                "added": preview.count(spreadsheets.ADD),
+                "changed": preview.count(spreadsheets.CHANGE),
+                "rejected": preview.count(spreadsheets.REJECT),
+            },
+        )
+        return redirect(reverse("masterplans:plan-detail", kwargs={"pk": self.plan.pk}) + "#programmes")

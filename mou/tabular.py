@@ -18,7 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 from mou.models import DOCUMENT_FIELDS, Cohort, MoU
 from regencies.models import Regency
@@ -91,36 +93,195 @@ class Preview:
         return [[row.number, row.action, list(row.changes), row.version] for row in self.rows]
 
 
-def _read_grid(name, content):
-    """The cells of a CSV (read by the csv module) or of an XLSX's first sheet (read by openpyxl), row by row.
+# What an upload holds, by its first bytes, to name a renamed file rather than fail on it as text or as a workbook.
+ZIP_MAGIC = b"PK\x03\x04"
+MAGIC = [
+    (b"%PDF", gettext_lazy("a PDF document")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", gettext_lazy("an old Excel (.xls) or other Office 97-2003 file")),
+    (ZIP_MAGIC, gettext_lazy("an XLSX workbook or another ZIP archive")),
+    (b"\x89PNG", gettext_lazy("a PNG image")),
+    (b"\xff\xd8\xff", gettext_lazy("a JPEG image")),
+]
+CSV_DELIMITERS = (";", ",")
 
-    Blank lines stay in place, so that row numbers match what the user sees in a spreadsheet.
+
+def _kind(content):
+    return next((kind for magic, kind in MAGIC if content.startswith(magic)), None)
+
+
+def detect_delimiter(text):
+    """``;`` or ``,``: whichever separates more cells of the header (the first non-blank line, quotes skipped).
+
+    Excel writes ``;`` where the list separator is ``;``, as under Indonesian settings, and ``,`` elsewhere; column
+    names hold neither, so the header tells them apart even when values are full of commas.
+    """
+    line = next((line for line in io.StringIO(text) if line.strip()), "")
+    counts, quoted = dict.fromkeys(CSV_DELIMITERS, 0), False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return ";" if counts[";"] > counts[","] else ","
+
+
+class _Rows:
+    """Collects the rows of a grid: blank rows become ``[]`` only when a row with content follows (so numbers stay
+    true and trailing blank rows cost nothing), and more than ``max_rows`` rows below the header stop the reading."""
+
+    def __init__(self, max_rows):
+        self.grid, self.blank, self.max_rows, self.filled = [], 0, max_rows, 0
+
+    def add(self, values):
+        if not any(_cell(v) for v in values):
+            self.blank += 1
+            return
+        self.grid.extend([] for _ in range(self.blank))
+        self.blank = 0
+        self.grid.append(values)
+        self.filled += 1
+        if self.max_rows is not None and self.filled > self.max_rows + 1:  # the header is not a row of data
+            raise ImportFileError(
+                _("The file has more than %(max)d rows of data; import at most %(max)d rows at a time.")
+                % {"max": self.max_rows}
+            )
+
+
+def _read_csv(content, rows):
+    bom = len(codecs.BOM_UTF8) if content.startswith(codecs.BOM_UTF8) else 0
+    try:
+        text = content[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _("The file is not UTF-8 text (byte %(position)d). Save it as “CSV UTF-8” and upload it again.")
+            % {"position": bom + exc.start + 1}
+        ) from exc
+    if "\x00" in text:
+        raise ImportFileError(_("The file contains NUL characters: it is not a CSV text file."))
+    try:
+        for values in csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text)):
+            rows.add(values)
+    except csv.Error as exc:
+        raise ImportFileError(_("The file is not readable as CSV (%(error)s).") % {"error": exc}) from exc
+
+
+def _formula_error(row, column, value):
+    return ImportFileError(
+        _(
+            "Cell %(cell)s holds a formula (%(formula)s). Imports take values only: replace the formula by its value "
+            "(copy, then paste values), or start the text with an apostrophe."
+        )
+        % {"cell": f"{get_column_letter(column)}{row}", "formula": str(value)[:60]}
+    )
+
+
+def _read_xlsx(content, rows, refuse_formulas):
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=not refuse_formulas)
+    except Exception as exc:  # openpyxl raises zip, XML and key errors for files that are not workbooks
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        if not refuse_formulas:
+            for values in sheet.iter_rows(values_only=True):
+                rows.add(list(values))
+            return
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            values = []
+            for column, cell in enumerate(cells, start=1):
+                if getattr(cell, "data_type", None) == "f":
+                    raise _formula_error(number, column, cell.value)
+                values.append(cell.value)
+            rows.add(values)
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+    finally:
+        workbook.close()
+
+
+def read_grid(name, content, *, max_rows=None, refuse_formulas=False):
+    """The cells of a CSV (read by the csv module, ``;`` or ``,`` as the header shows) or of an XLSX's first sheet
+    (read by openpyxl, in read-only mode), row by row; blank rows in the middle stay, as ``[]``, so that row numbers
+    match what the user sees in a spreadsheet.
+
+    The type is taken from the name and checked against the content: a renamed PDF or an .xls is refused, naming
+    what it is. ``max_rows`` refuses a file with more rows of data, without reading further. With
+    ``refuse_formulas``, an XLSX cell that holds a formula refuses the file (otherwise its last computed value is
+    read); a CSV has no formulas, only text.
     """
     lowered = name.lower()
+    kind = _kind(content)
+    rows = _Rows(max_rows)
     if lowered.endswith(".csv"):
-        bom = len(codecs.BOM_UTF8) if content.startswith(codecs.BOM_UTF8) else 0
-        try:
-            text = content[bom:].decode("utf-8")
-        except UnicodeDecodeError as exc:
+        if kind is not None:
             raise ImportFileError(
-                _("The file is not UTF-8 text (byte %(position)d). Save it as “CSV UTF-8” and upload it again.")
-                % {"position": bom + exc.start + 1}
-            ) from exc
-        if "\x00" in text:
-            raise ImportFileError(_("The file contains NUL characters: it is not a CSV text file."))
-        try:
-            return list(csv.reader(io.StringIO(text, newline="")))
-        except csv.Error as exc:
-            raise ImportFileError(_("The file is not readable as CSV (%(error)s).") % {"error": exc}) from exc
-    if lowered.endswith(".xlsx"):
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            grid = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-            workbook.close()
-            return grid
-        except Exception as exc:  # openpyxl raises zip, XML and key errors for files that are not workbooks
-            raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
-    raise ImportFileError(_("Upload a .csv or .xlsx file."))
+                _("The file is named .csv but holds %(kind)s. Upload CSV text or an .xlsx workbook.") % {"kind": kind}
+            )
+        _read_csv(content, rows)
+    elif lowered.endswith(".xlsx"):
+        if kind is not None and not content.startswith(ZIP_MAGIC):
+            raise ImportFileError(
+                _("The file is named .xlsx but holds %(kind)s. Upload an .xlsx workbook or CSV text.") % {"kind": kind}
+            )
+        _read_xlsx(content, rows, refuse_formulas)
+    elif lowered.endswith(".xls"):
+        raise ImportFileError(
+            _("Upload a .csv or .xlsx file: open an .xls workbook in Excel and save it as .xlsx (Excel Workbook).")
+        )
+    else:
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    return rows.grid
+
+
+def normalise_header(value):
+    """A header cell as compared with column names: trimmed, lower-cased, each run of spaces as one space."""
+    return re.sub(r"\s+", " ", _cell(value)).lower()
+
+
+def header_keys(header, names, required, expected):
+    """The column key of each header cell (``None`` for a blank one), from ``names`` (a normalised header to its
+    key). Raises ``ImportFileError`` naming exactly what is wrong: the missing, unknown and repeated columns."""
+    cells = [normalise_header(value) for value in header]
+    while cells and not cells[-1]:
+        cells.pop()
+    if not cells:
+        raise ImportFileError(_("The file is empty: the first row must name the columns."))
+    keys = [names.get(cell) if cell else None for cell in cells]
+    problems = []
+    missing = [key for key in required if key not in keys]
+    unknown = [str(value).strip() for value, cell, key in zip(header, cells, keys, strict=False) if cell and not key]
+    repeated = sorted({key for key in keys if key and keys.count(key) > 1}, key=keys.index)
+    if missing:
+        problems.append(_("missing column(s): %(names)s") % {"names": ", ".join(missing)})
+    if unknown:
+        shown = [f"“{name[:40]}”" for name in unknown[:10]]
+        problems.append(_("unknown column(s): %(names)s") % {"names": ", ".join(shown)})
+    if repeated:
+        problems.append(_("repeated column(s): %(names)s") % {"names": ", ".join(repeated)})
+    if problems:
+        message = _("Wrong header: %(problems)s. Expected columns: %(expected)s.") % {
+            "problems": "; ".join(problems),
+            "expected": ", ".join(expected),
+        }
+        if len(cells) == 1 and any(separator in _cell(header[0]) for separator in ("\t", "|")):
+            message += " " + _("The columns seem separated by tabs or bars: save the file as CSV (comma or semicolon).")
+        raise ImportFileError(message)
+    return keys
+
+
+def grid_rows(grid, keys):
+    """The rows below the header as dicts of strings by column key, ``None`` for a blank row (to keep row numbers);
+    a row with cells past the header's last column carries ``EXTRA_CELLS``."""
+    rows = []
+    for values in grid[1:]:
+        cells = {key: _cell(v) for key, v in zip(keys, values, strict=False) if key}
+        extra = [v for v in values[len(keys) :] if _cell(v)]
+        if extra:
+            cells[EXTRA_CELLS] = len(keys) + len(extra)
+        rows.append(cells if any(cells.values()) else None)
+    return rows
 
 
 def read_file(name, content):
@@ -128,35 +289,10 @@ def read_file(name, content):
 
     Raises ``ImportFileError`` when the file as a whole cannot be used: wrong type, encoding or header.
     """
-    grid = _read_grid(name, content)
-    headers = [_cell(h).lower() for h in grid[0]] if grid else []
-    while headers and not headers[-1]:
-        headers.pop()
-    if not headers:
-        raise ImportFileError(_("The file is empty: the first row must name the columns."))
-    problems = []
-    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
-    unknown = [h for h in headers if h and h not in IMPORT_COLUMNS + EXPORT_ONLY_COLUMNS]
-    duplicated = sorted({h for h in headers if h and headers.count(h) > 1})
-    if missing:
-        problems.append(_("missing column(s): %(names)s") % {"names": ", ".join(missing)})
-    if unknown:
-        problems.append(_("unknown column(s): %(names)s") % {"names": ", ".join(unknown)})
-    if duplicated:
-        problems.append(_("repeated column(s): %(names)s") % {"names": ", ".join(duplicated)})
-    if problems:
-        raise ImportFileError(
-            _("Wrong header: %(problems)s. Expected columns: %(expected)s.")
-            % {"problems": "; ".join(problems), "expected": ", ".join(IMPORT_COLUMNS)}
-        )
-    rows = []
-    for values in grid[1:]:
-        cells = {h: _cell(v) for h, v in zip(headers, values, strict=False) if h}
-        extra = [v for v in values[len(headers) :] if _cell(v)]
-        if extra:
-            cells[EXTRA_CELLS] = len(headers) + len(extra)
-        rows.append(cells if any(cells.values()) else None)  # None keeps the row numbers true
-    return rows
+    grid = read_grid(name, content)
+    known = {column: column for column in IMPORT_COLUMNS + EXPORT_ONLY_COLUMNS}
+    keys = header_keys(grid[0] if grid else [], known, REQUIRED_COLUMNS, IMPORT_COLUMNS)
+    return grid_rows(grid, keys)
 
 
 # A cell that starts with one of these is a formula to a spreadsheet program; exports prefix it with an apostrophe

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -19,8 +20,8 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from mou import tabular
 from mou.choices import MoUStatus
 from mou.filters import MoUFilterSet
-from mou.forms import EndMoUForm, ImportForm, MoUForm
-from mou.models import Cohort, MoU
+from mou.forms import CohortForm, EndMoUForm, GoalForm, ImportForm, MoUForm
+from mou.models import Cohort, Goal, MoU
 from mou.services import end_mou
 from regencies.views import FilteredListView
 
@@ -190,7 +191,7 @@ class MoUDocumentView(View):
         return FileResponse(
             document,
             as_attachment=True,
-            filename=f"mou-{mou.regency.code}-{mou.signed_on:%Y%m%d}.pdf",
+            filename=mou.document_filename(),
             content_type="application/pdf",
         )
 
@@ -206,6 +207,9 @@ class CohortListView(StaffPermissionMixin, ListView):
             demo_members=Count("mous", distinct=True, filter=active & Q(mous__is_demo=True)),
             event_count=Count("events", distinct=True),
         )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(goals=Goal.objects.all(), **kwargs)
 
 
 class CohortDetailView(StaffPermissionMixin, DetailView):
@@ -223,28 +227,78 @@ class CohortDetailView(StaffPermissionMixin, DetailView):
         )
 
 
-class MoUImportView(StaffPermissionMixin, FormView):
-    """Step one: upload a file and see what it would do. Nothing is saved here."""
+class CohortFormMixin:
+    model = Cohort
+    form_class = CohortForm
+    template_name = "mou/cohort_form.html"
 
-    permission_required = "mou.import_mou"
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, self.success_message % {"cohort": self.object})
+        return response
+
+
+class CohortCreateView(StaffPermissionMixin, CohortFormMixin, CreateView):
+    """Ministry admins add a cohort; ``?year=`` fills in the year (the MoU form links here with it)."""
+
+    permission_required = "mou.add_cohort"
+    success_message = gettext_lazy("The cohort %(cohort)s was added.")
+
+    def get_initial(self):
+        year = self.request.GET.get("year", "")
+        return {"year": int(year)} if year.isdigit() and len(year) == 4 else {}
+
+
+class CohortUpdateView(StaffPermissionMixin, CohortFormMixin, UpdateView):
+    permission_required = "mou.change_cohort"
+    success_message = gettext_lazy("The cohort %(cohort)s was saved.")
+    slug_field = "year"
+    slug_url_kwarg = "year"
+    queryset = Cohort.objects.all()
+
+
+class GoalFormMixin:
+    model = Goal
+    form_class = GoalForm
+    template_name = "mou/goal_form.html"
+
+    def get_success_url(self):
+        return reverse("mou:cohort-list")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, self.success_message % {"goal": self.object})
+        return response
+
+
+class GoalCreateView(StaffPermissionMixin, GoalFormMixin, CreateView):
+    permission_required = "mou.add_goal"
+    success_message = gettext_lazy("The goal %(goal)s was added.")
+
+
+class GoalUpdateView(StaffPermissionMixin, GoalFormMixin, UpdateView):
+    permission_required = "mou.change_goal"
+    success_message = gettext_lazy("The goal %(goal)s was saved.")
+    queryset = Goal.objects.all()
+
+
+class ImportPreviewMixin:
+    """Step one of an import from a file, for every app's imports: read the upload, show what each row would do and
+    keep the rows in the session under a token for step two (which validates them again). Nothing is saved here.
+    A view says how to ``read`` the file's content and ``validate`` its rows, and under which ``session_key``."""
+
     form_class = ImportForm
-    template_name = "mou/mou_import.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            required_columns=tabular.REQUIRED_COLUMNS, optional_columns=tabular.OPTIONAL_COLUMNS, **kwargs
-        )
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
-            rows = tabular.read_file(upload.name, upload.read())
+            rows = self.read(upload.name, upload.read())
         except tabular.ImportFileError as exc:
             form.add_error("file", str(exc))
             return self.form_invalid(form)
-        preview, _pending = tabular.validate(rows)
+        preview = self.validate(rows)
         token = uuid.uuid4().hex
-        self.request.session[IMPORT_SESSION_KEY] = {
+        self.request.session[self.session_key] = {
             "token": token,
             "filename": upload.name,
             "rows": rows,
@@ -253,6 +307,25 @@ class MoUImportView(StaffPermissionMixin, FormView):
         return self.render_to_response(
             self.get_context_data(form=form, preview=preview, token=token, filename=upload.name)
         )
+
+
+class MoUImportView(StaffPermissionMixin, ImportPreviewMixin, FormView):
+    """Step one: upload a file and see what it would do."""
+
+    permission_required = "mou.import_mou"
+    template_name = "mou/mou_import.html"
+    session_key = IMPORT_SESSION_KEY
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            required_columns=tabular.REQUIRED_COLUMNS, optional_columns=tabular.OPTIONAL_COLUMNS, **kwargs
+        )
+
+    def read(self, name, content):
+        return tabular.read_file(name, content)
+
+    def validate(self, rows):
+        return tabular.validate(rows)[0]
 
 
 class MoUImportConfirmView(StaffPermissionMixin, View):

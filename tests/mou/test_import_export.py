@@ -31,9 +31,9 @@ HEADER = ["regency_code", "cohort", "signed_on", "ministry_number", "regency_sig
 MUARA_ENIM = ["16.03", "2018", "2018-05-08", "", "Ir. Muzakir Sai Sohar"]
 
 
-def csv_bytes(*rows, encoding="utf-8"):
+def csv_bytes(*rows, encoding="utf-8", delimiter=","):
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\n", delimiter=delimiter).writerows(rows)
     return buffer.getvalue().encode(encoding)
 
 
@@ -383,7 +383,7 @@ CP1252_BYTE = CP1252.index("ñ".encode("cp1252")) + 1
         pytest.param(
             "mous.csv",
             csv_bytes(["regency_code", "cohort", "signed_on", "colour"], ["16.71", "2018", "2018-05-08", "red"]),
-            "Wrong header: unknown column(s): colour.",
+            "Wrong header: unknown column(s): “colour”.",
             id="unknown-column",
         ),
         pytest.param(
@@ -520,10 +520,85 @@ def test_it_imports_an_xlsx_workbook_with_real_date_cells(staff_client, programm
 # Finer cases of mou.tabular ----------------------------------------------------------------------------------
 
 
-def test_it_keeps_rows_of_empty_cells_as_gaps_when_reading(programme):
-    rows = tabular.read_file("mous.csv", b"regency_code,cohort,signed_on\n16.71,2018,2018-05-08\n,,\n")
+def test_it_keeps_rows_of_empty_cells_as_gaps_when_reading_and_drops_those_at_the_end(programme):
+    rows = tabular.read_file(
+        "mous.csv", b"regency_code,cohort,signed_on\n16.71,2018,2018-05-08\n,,\n16.03,2018,2018-05-08\n,,\n\n"
+    )
 
-    assert rows == [{"regency_code": "16.71", "cohort": "2018", "signed_on": "2018-05-08"}, None]
+    assert rows == [
+        {"regency_code": "16.71", "cohort": "2018", "signed_on": "2018-05-08"},
+        None,
+        {"regency_code": "16.03", "cohort": "2018", "signed_on": "2018-05-08"},
+    ]
+
+
+# CSV dialects and header errors ----------------------------------------------------------------------------------
+
+
+def test_it_reads_a_semicolon_csv_as_excel_writes_it_under_indonesian_settings(staff_client, programme):
+    # Excel's "CSV UTF-8" where the list separator is ";": a byte-order mark, semicolons, CRLF, commas in values.
+    content = b"\xef\xbb\xbf" + csv_bytes(
+        ["regency_code", "cohort", "signed_on", "note"],
+        ["16.71", "2018", "2018-05-08", "Ditandatangani di Jakarta, Jakarta Pusat"],
+        delimiter=";",
+    ).replace(b"\n", b"\r\n")
+
+    preview = upload(staff_client, "mous.csv", content)
+    assert preview.context["preview"].counts == {"add": 1, "change": 0, "unchanged": 0, "reject": 0}
+    confirm(staff_client, preview)
+
+    assert MoU.objects.get(regency__code="16.71").note == "Ditandatangani di Jakarta, Jakarta Pusat"
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [
+        ("regency_code,cohort,signed_on\n", ","),
+        ("regency_code;cohort;signed_on\n", ";"),
+        ('"regency_code";"cohort";"signed_on"\n', ";"),
+        ('"a,b";c;d\n1,5;2;3\n', ";"),  # commas inside quotes do not count
+        ("\n\nregency_code;cohort\n", ";"),  # the first line that is not blank is the header
+        ("regency_code\n", ","),
+        ("", ","),
+    ],
+)
+def test_it_detects_the_csv_separator_from_the_header(text, delimiter):
+    assert tabular.detect_delimiter(text) == delimiter
+
+
+def test_a_semicolon_header_with_a_wrong_column_names_just_that_column(staff_client, programme):
+    content = csv_bytes(
+        ["regency_code", "cohort", "signed", "colour"], ["16.71", "2018", "2018-05-08", "red"], delimiter=";"
+    )
+
+    response = upload(staff_client, "mous.csv", content)
+
+    (message,) = response.context["form"].errors["file"]
+    assert message.startswith("Wrong header: missing column(s): signed_on; unknown column(s): “signed”, “colour”.")
+    assert "regency_code" not in message.split(". Expected")[0]
+
+
+def test_a_tab_separated_file_is_told_to_use_commas_or_semicolons(staff_client, programme):
+    response = upload(staff_client, "mous.csv", b"regency_code\tcohort\tsigned_on\n16.71\t2018\t2018-05-08\n")
+
+    assert "The columns seem separated by tabs or bars" in response.context["form"].errors["file"][0]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("mous.csv", b"%PDF-1.4\n%%EOF\n", "The file is named .csv but holds a PDF document."),
+        ("mous.xlsx", b"%PDF-1.4\n%%EOF\n", "The file is named .xlsx but holds a PDF document."),
+        ("mous.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "save it as .xlsx"),
+        ("mous.csv", xlsx_bytes(HEADER, MUARA_ENIM), "holds an XLSX workbook or another ZIP archive"),
+    ],
+    ids=["pdf-as-csv", "pdf-as-xlsx", "xls", "xlsx-as-csv"],
+)
+def test_it_names_what_a_renamed_file_holds(staff_client, programme, name, content, message):
+    response = upload(staff_client, name, content)
+
+    assert message in response.context["form"].errors["file"][0]
+    assert IMPORT_SESSION_KEY not in staff_client.session
 
 
 def test_it_reads_past_the_columns_only_an_export_writes(programme):
