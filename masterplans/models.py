@@ -217,6 +217,10 @@ class MasterPlan(models.Model):
     def get_absolute_url(self):
         return reverse("masterplans:plan-detail", kwargs={"pk": self.pk})
 
+    def file_stem(self):
+        """The start of the names its files are downloaded under (stored names are random)."""
+        return f"rencana-induk-{self.regency.code}-v{self.version}"
+
     @property
     def years(self):
         return range(self.start_year, self.end_year + 1)
@@ -426,6 +430,11 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.programme} – {self.year} Q{self.quarter}"
+
+    def evidence_filename(self):
+        """The name the evidence is downloaded under."""
+        suffix = self.evidence.name.rsplit(".", 1)[-1] if self.evidence else "pdf"
+        return f"{self.programme.plan.file_stem()}-bukti-{self.year}-q{self.quarter}-{self.pk}.{suffix}"
 
     def clean(self):
         """Period rules, as errors of the whole update: pages take the year and quarter from the address."""

@@ -209,17 +209,25 @@ def take_up(plan_id, user):
     return plan
 
 
+def _require_decidable(plan, user, take_up):
+    """A decision is on a plan in review; with ``take_up`` a plan still waiting (such as one just resubmitted) is
+    taken up by this reviewer first, in the same transaction, with its own event."""
+    _require_status(plan, [PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW] if take_up else [PlanStatus.IN_REVIEW])
+    if plan.status == PlanStatus.SUBMITTED:
+        _move(plan, user, PlanAction.TAKEN_UP, PlanStatus.IN_REVIEW)
+
+
 def _require_comment(comment):
     if not comment or not comment.strip():
         raise ValidationError({"comment": _("Write a comment for the regency's officers.")})
 
 
-def request_revision(plan_id, user, comment):
+def request_revision(plan_id, user, comment, *, take_up=False):
     _require_comment(comment)
     with transaction.atomic():
         plan = _lock(plan_id)
         _require_reviewer(user)
-        _require_status(plan, [PlanStatus.IN_REVIEW])
+        _require_decidable(plan, user, take_up)
         event = _move(plan, user, PlanAction.REVISION_REQUESTED, PlanStatus.REVISION_REQUESTED, comment.strip())
         plan.decided_at = timezone.now()
         plan.save()
@@ -227,13 +235,14 @@ def request_revision(plan_id, user, comment):
     return plan
 
 
-def approve(plan_id, user, comment):
-    """Approve a plan in review; the regency's previously approved version, if any, is superseded by it."""
+def approve(plan_id, user, comment, *, take_up=False):
+    """Approve a plan in review (or, with ``take_up``, one waiting for review); the regency's previously approved
+    version, if any, is superseded by it."""
     _require_comment(comment)
     with transaction.atomic():
         plan = _lock(plan_id)
         _require_reviewer(user)
-        _require_status(plan, [PlanStatus.IN_REVIEW])
+        _require_decidable(plan, user, take_up)
         current = (
             MasterPlan.objects.select_for_update()
             .filter(regency_id=plan.regency_id, status=PlanStatus.APPROVED)

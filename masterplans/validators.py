@@ -2,7 +2,7 @@ import io
 import warnings
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, JpegImagePlugin
 
@@ -105,8 +105,8 @@ def clean_evidence(upload):
     the photo stays upright; its colour profile is kept."""
     kind, image = inspect(upload)
     if image is None:
-        upload.name = "evidence.pdf"
-        return upload
+        # The same content under the stored name; the upload keeps its own, which the form names after an error.
+        return UploadedFile(upload.file, "evidence.pdf", "application/pdf", upload.size, upload.charset)
     with image:
         content = without_metadata(image, kind)
     return SimpleUploadedFile(f"evidence.{kind}", content, CONTENT_TYPES[kind])

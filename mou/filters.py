@@ -56,11 +56,16 @@ class MoUFilterSet(StrictFilterSet):
             ("regency__name", "name"),
             ("cohort__year", "cohort"),
         ],
+        # Every label written out: django-filter's own "(descending)" has no Indonesian translation.
         field_labels={
-            "signed_on": _("Signing date"),
-            "regency__code": _("Code"),
-            "regency__name": _("Name"),
-            "cohort__year": _("Cohort"),
+            "signed_on": _("Signing date, oldest first"),
+            "-signed": _("Signing date, newest first"),
+            "regency__code": _("Code, ascending"),
+            "-code": _("Code, descending"),
+            "regency__name": _("Name, A to Z"),
+            "-name": _("Name, Z to A"),
+            "cohort__year": _("Cohort, oldest first"),
+            "-cohort": _("Cohort, newest first"),
         },
         empty_label=_("Newest first"),
     )

@@ -189,6 +189,10 @@ class MoU(models.Model):
     def is_active(self):
         return self.status == MoUStatus.ACTIVE
 
+    def document_filename(self):
+        """The name the scan is downloaded under (the stored name is random, the uploaded one is not kept)."""
+        return f"mou-{self.regency.code}-{self.signed_on:%Y%m%d}.pdf"
+
     def clean(self):
         """The rules every way in (form, import, admin) must pass; the database enforces the key ones again."""
         errors = self.rule_errors()

@@ -15,5 +15,9 @@ urlpatterns = [
     path("<int:pk>/end/", views.MoUEndView.as_view(), name="mou-end"),
     path("<int:pk>/document/", views.MoUDocumentView.as_view(), name="mou-document"),
     path("cohorts/", views.CohortListView.as_view(), name="cohort-list"),
+    path("cohorts/new/", views.CohortCreateView.as_view(), name="cohort-create"),
     path("cohorts/<int:year>/", views.CohortDetailView.as_view(), name="cohort-detail"),
+    path("cohorts/<int:year>/edit/", views.CohortUpdateView.as_view(), name="cohort-update"),
+    path("goals/new/", views.GoalCreateView.as_view(), name="goal-create"),
+    path("goals/<int:pk>/edit/", views.GoalUpdateView.as_view(), name="goal-update"),
 ]

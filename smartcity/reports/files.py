@@ -119,7 +119,7 @@ def write_xlsx(report):
     """One sheet for the preamble, then one per section, with real numbers and dates in Indonesian-style formats."""
     workbook = Workbook()
     cover = workbook.active
-    cover.title = pgettext("a document", "Report")[:31]
+    cover.title = sheet_title(pgettext("a document", "Report"), workbook)
     for line in preamble(report):
         cover.append([line])
     cover["A1"].font = Font(bold=True, size=14)
@@ -149,13 +149,29 @@ def section_column(section, index):
     return [row[index] for row in section.cells()]
 
 
+SHEET_NAME_LENGTH = 31  # Excel's limit
+
+
+def shorten(text, limit):
+    """``text`` in at most ``limit`` characters, cut after a whole word with "…" when it is longer (a first word
+    longer than half the limit is cut where it must be)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[len(cut)] != " " and " " in cut.strip() and len(cut.rsplit(" ", 1)[0]) >= limit // 2:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-–—(") + "…"
+
+
 def sheet_title(text, workbook):
-    """Excel allows 31 characters and no ``[]:*?/\\`` in a sheet name, and each name once."""
-    name = "".join(" " if char in "[]:*?/\\" else char for char in text)[:31].strip()
+    """Excel allows 31 characters and no ``[]:*?/\\`` in a sheet name, and each name once: a longer title is cut
+    at a word, a repeated one numbered."""
+    name = " ".join("".join(" " if char in "[]:*?/\\" else char for char in text).split())
     base, counter = name, 2
+    name = shorten(base, SHEET_NAME_LENGTH)
     while name in workbook.sheetnames:
         suffix = f" ({counter})"
-        name, counter = base[: 31 - len(suffix)] + suffix, counter + 1
+        name, counter = shorten(base, SHEET_NAME_LENGTH - len(suffix)) + suffix, counter + 1
     return name
 
 

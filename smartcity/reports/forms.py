@@ -37,6 +37,7 @@ class ReportRequestForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"))
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_request_%s")  # the list page's filter has a scope control too
         super().__init__(*args, **kwargs)
         self.fields["scope"].choices = scope_choices()
         self.fields["period"].choices = period_choices()
@@ -47,5 +48,6 @@ class SubscriptionForm(forms.Form):
     scope = forms.ChoiceField(label=_("Email me scheduled reports for"))
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_subscription_%s")
         super().__init__(*args, **kwargs)
         self.fields["scope"].choices = scope_choices()

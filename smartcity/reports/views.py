@@ -1,6 +1,7 @@
 """Pages for progress reports (ministry staff): the list with "generate now", a report with its live status, and
 its files. Requests go through ``smartcity.reports.services``; every page needs ``view_progressreport``."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, JsonResponse
@@ -88,6 +89,13 @@ class ReportListView(ReportAccessMixin, FilteredListView):
             context["request_form"] = self.request_form or ReportRequestForm()
         context["subscriptions"] = list(user.report_subscriptions.select_related("province").order_by("province__code"))
         context["subscription_form"] = SubscriptionForm()
+        # On the page the scope is picked from translated names; the values (``national``, a province code) and the
+        # API's text parameter stay as they are. The choices are the subscription form's, already fetched.
+        scope = self.filterset.form.fields["scope"]
+        scope.label = _("Scope")
+        scope.widget = forms.Select(
+            choices=[("", _("National and every province")), *context["subscription_form"].fields["scope"].choices]
+        )
         return context
 
 

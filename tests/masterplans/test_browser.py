@@ -32,6 +32,8 @@ def test_an_officer_submits_and_a_reviewer_approves_in_the_browser(live_server, 
     plan = complete_draft
     comment = "Sesuai panduan penyusunan masterplan."
 
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))  # confirm.js asks first
     sign_in(page, "officer")
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="My regency").click()
     expect(page).to_have_url(live_server.url + reverse("masterplans:my-regency"))
@@ -56,6 +58,7 @@ def test_an_officer_submits_and_a_reviewer_approves_in_the_browser(live_server, 
     expect_plan_page(page, "Approved", "Your decision was recorded and the regency's officers were told.")
     expect(page.get_by_role("cell", name=comment)).to_be_visible()
     page.screenshot(path=SCREENSHOT, full_page=True)
+    assert [question.split("?")[0] for question in questions] == ["Submit this plan for review", "Record this decision"]
 
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED
@@ -65,3 +68,19 @@ def test_an_officer_submits_and_a_reviewer_approves_in_the_browser(live_server, 
         (PlanAction.TAKEN_UP, "reviewer", PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW, ""),
         (PlanAction.APPROVED, "reviewer", PlanStatus.IN_REVIEW, PlanStatus.APPROVED, comment),
     ]
+
+
+def test_cancelling_the_confirmation_does_not_submit_the_plan(live_server, complete_draft, page):
+    """Submitting asks first (static/js/confirm.js, under the strict policy); dismissing the question sends nothing."""
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    sign_in(page, "officer")
+    page.goto(reverse("masterplans:plan-detail", args=[complete_draft.pk]))
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_role("button", name="Submit for review")).to_be_visible()
+    assert questions == ["Submit this plan for review? It is read-only until the ministry decides."]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == PlanStatus.DRAFT
+    assert not complete_draft.events.filter(action=PlanAction.SUBMITTED).exists()

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -95,3 +96,22 @@ def test_my_regency_runs_a_fixed_number_of_queries(client, officer, big_plan, dj
     client.force_login(officer)
     with django_assert_num_queries(11):
         assert client.get(reverse("masterplans:my-regency")).status_code == 200
+
+
+def test_the_programme_export_runs_a_fixed_number_of_queries(client, officer, big_plan, django_assert_num_queries):
+    client.force_login(officer)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("masterplans:programme-export", args=[big_plan.pk, "xlsx"]))
+    assert response.status_code == 200
+
+
+def test_the_programme_import_preview_runs_a_fixed_number_of_queries(
+    client, officer, big_plan, django_assert_num_queries
+):
+    """The plan's own export, uploaded again: as many rows as the plan has programmes."""
+    client.force_login(officer)
+    content = client.get(reverse("masterplans:programme-export", args=[big_plan.pk, "csv"])).content
+    upload = SimpleUploadedFile("program.csv", content)
+    with django_assert_num_queries(14):
+        response = client.post(reverse("masterplans:programme-import", args=[big_plan.pk]), {"file": upload})
+    assert response.context["preview"].counts["unchanged"] == big_plan.programmes.count()

@@ -245,3 +245,47 @@ def test_the_plan_page_shows_steps_whose_user_is_gone(client, approved, reviewer
     page = client.get(approved.get_absolute_url())
     assert page.status_code == 200
     assert "<td>system</td>" in page.text
+
+
+def test_irreversible_steps_ask_for_confirmation(client, officer, reviewer, complete_draft):
+    """Forms whose step cannot be undone carry data-confirm, which static/js/confirm.js asks before sending."""
+    client.force_login(officer)
+    page = client.get(complete_draft.get_absolute_url()).text
+    assert 'data-confirm="Submit this plan for review? It is read-only until the ministry decides."' in page
+    assert "/static/js/confirm.js" in page
+    services.submit(complete_draft.pk, officer)
+    client.force_login(reviewer)
+    page = client.get(complete_draft.get_absolute_url()).text
+    assert 'data-confirm="Record this decision?' in page
+    plan = services.approve(complete_draft.pk, reviewer, "Disetujui.", take_up=True)
+    client.force_login(officer)
+    page = client.get(plan.get_absolute_url()).text
+    assert 'data-confirm="Start a new version of this approved plan?' in page
+
+
+def test_the_plan_form_links_the_current_document_by_name(client, officer, draft):
+    draft.main_document = SimpleUploadedFile("rencana.pdf", pdf_bytes())
+    draft.save()
+    client.force_login(officer)
+    page = client.get(url("plan-update", draft.pk)).text
+    link = url("plan-document", draft.pk)
+    assert f'<a href="{link}">rencana-induk-16.03-v1.pdf</a>' in page
+    assert "masterplans/documents/" not in page
+    assert client.get(link).status_code == 200
+
+
+def test_the_progress_form_links_the_current_evidence_by_name(client, officer, approved):
+    from masterplans.models import ProgressUpdate
+
+    programme = approved.programmes.first()
+    form_url = reverse("masterplans:progress-update", args=[approved.pk, programme.pk, 2023, 4])
+    client.force_login(officer)
+    data = {"physical_percent": "10", "spent": "0", "status": "on_track"}
+    assert client.post(form_url, {**data, "evidence": SimpleUploadedFile("bukti.pdf", pdf_bytes())}).status_code == 302
+    update = ProgressUpdate.objects.get()
+    page = client.get(form_url).text
+    link = url("evidence-download", approved.pk, update.pk)
+    assert f'<a href="{link}">rencana-induk-16.03-v1-bukti-2023-q4-{update.pk}.pdf</a>' in page
+    assert client.get(link).status_code == 200
+    response = client.post(form_url, {**data, "spent": "x", "evidence": SimpleUploadedFile("foto.pdf", pdf_bytes())})
+    assert "You chose foto.pdf: choose it again." in response.text

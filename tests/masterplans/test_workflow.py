@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from masterplans import services
 from masterplans.choices import PlanAction, PlanStatus
@@ -142,3 +143,61 @@ def test_a_new_version_starts_as_a_copy_and_supersedes_the_approved_plan_once_ap
 def test_only_an_approved_plan_gets_a_new_version(draft, officer):
     with pytest.raises(ValidationError):
         services.start_new_version(draft.pk, officer)
+
+
+def test_a_reviewer_decides_on_a_resubmitted_plan_at_once_and_the_take_up_is_recorded(
+    client, complete_draft, officer, reviewer
+):
+    """After a resubmission the decision form is on the plan page at once; deciding takes the plan up first, in the
+    same transaction, so the history still reads submitted, taken up, decided."""
+    services.submit(complete_draft.pk, officer)
+    services.take_up(complete_draft.pk, reviewer)
+    services.request_revision(complete_draft.pk, reviewer, "Tambahkan anggaran per tahun.")
+    services.submit(complete_draft.pk, officer)
+    client.force_login(reviewer)
+    page = client.get(complete_draft.get_absolute_url())
+    assert page.context["can_decide"] and page.context["can_take_up"]
+    assert 'name="decision"' in page.text
+
+    response = client.post(
+        reverse("masterplans:plan-decide", args=[complete_draft.pk]), {"decision": "approve", "comment": "Disetujui."}
+    )
+
+    assert response.status_code == 302
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == PlanStatus.APPROVED
+    assert actions(complete_draft)[-3:] == [
+        (PlanAction.SUBMITTED, PlanStatus.REVISION_REQUESTED, PlanStatus.SUBMITTED, "officer"),
+        (PlanAction.TAKEN_UP, PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW, "reviewer"),
+        (PlanAction.APPROVED, PlanStatus.IN_REVIEW, PlanStatus.APPROVED, "reviewer"),
+    ]
+
+
+def test_a_revision_requested_on_a_waiting_plan_takes_it_up_first(complete_draft, officer, reviewer):
+    services.submit(complete_draft.pk, officer)
+    plan = services.request_revision(complete_draft.pk, reviewer, "Lengkapi rujukan RPJMD.", take_up=True)
+    assert plan.status == PlanStatus.REVISION_REQUESTED
+    assert actions(plan)[-2:] == [
+        (PlanAction.TAKEN_UP, PlanStatus.SUBMITTED, PlanStatus.IN_REVIEW, "reviewer"),
+        (PlanAction.REVISION_REQUESTED, PlanStatus.IN_REVIEW, PlanStatus.REVISION_REQUESTED, "reviewer"),
+    ]
+
+
+def test_without_take_up_a_decision_still_needs_a_plan_in_review(complete_draft, officer, reviewer):
+    """The API keeps its explicit take-up step: the services decide on a waiting plan only when asked to."""
+    services.submit(complete_draft.pk, officer)
+    for decide in (services.approve, services.request_revision):
+        with pytest.raises(ValidationError):
+            decide(complete_draft.pk, reviewer, "Komentar.")
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == PlanStatus.SUBMITTED
+    assert not PlanEvent.objects.filter(plan=complete_draft, action=PlanAction.TAKEN_UP).exists()
+
+
+def test_a_failed_decision_on_a_waiting_plan_leaves_it_waiting(complete_draft, officer, reviewer):
+    services.submit(complete_draft.pk, officer)
+    with pytest.raises(ValidationError):
+        services.approve(complete_draft.pk, reviewer, "   ", take_up=True)
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == PlanStatus.SUBMITTED
+    assert not PlanEvent.objects.filter(plan=complete_draft, action=PlanAction.TAKEN_UP).exists()

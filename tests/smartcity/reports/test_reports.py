@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import os
+import re
 
 import openpyxl
 import psycopg
@@ -599,3 +600,50 @@ def test_text_a_spreadsheet_would_run_is_defused_in_csv_and_xlsx():
     section = Section("history", "History", [Column("Comment"), Column("Plans", "number")], [["=HYPERLINK(1)", 3]])
     rows = list(csv.reader(io.StringIO(section_csv(section).decode("utf-8-sig"))))
     assert rows[1] == ["'=HYPERLINK(1)", "3"]
+
+
+def test_the_list_page_has_each_control_id_once_and_picks_the_scope_by_name(programme, client, reviewer):
+    """The filter, "generate now" and the subscription each have a scope control: each keeps its own id, so every
+    label names its own control; the filter offers the scopes by name, sending the same values the API reads."""
+    client.force_login(reviewer)
+    page = client.get(reverse("report-list")).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for target in re.findall(r'<label for="([^"]+)"', page):
+        assert target in ids
+    assert {"id_scope", "id_request_scope", "id_subscription_scope"} <= set(ids)
+    assert '<option value="" selected>Nasional dan setiap provinsi</option>' in page
+    assert '<option value="national">Nasional</option>' in page
+    assert '<option value="16">16 Sumatera Selatan</option>' in page
+    filtered = client.get(reverse("report-list"), {"scope": "16"})
+    assert filtered.status_code == 200 and 'value="16" selected' in filtered.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Kemajuan per provinsi dan kabupaten/kota", "Kemajuan per provinsi dan…"),
+        ("Per provinsi", "Per provinsi"),
+        ("Ringkasan: [semua] wilayah?", "Ringkasan semua wilayah"),
+        ("Pembaruankemajuanyangterlambatsekali", "Pembaruankemajuanyangterlambat…"),
+    ],
+)
+def test_a_long_sheet_name_is_cut_after_a_word(title, name):
+    from openpyxl import Workbook
+
+    from smartcity.reports.files import sheet_title
+
+    assert sheet_title(title, Workbook()) == name
+    assert len(name) <= 31
+
+
+def test_a_repeated_sheet_name_is_numbered_within_excels_limit():
+    from openpyxl import Workbook
+
+    from smartcity.reports.files import sheet_title
+
+    workbook = Workbook()
+    title = "Kemajuan per provinsi dan kabupaten/kota"
+    workbook.active.title = sheet_title(title, workbook)
+    second = sheet_title(title, workbook)
+    assert second == "Kemajuan per provinsi dan… (2)" and len(second) <= 31
