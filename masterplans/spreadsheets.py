@@ -17,7 +17,6 @@ import hashlib
 import io
 import json
 import re
-from dataclasses import dataclass, field
 
 import openpyxl
 import structlog
@@ -35,6 +34,7 @@ from masterplans import services
 from masterplans.choices import BimtekStage, FundingSource, Horizon
 from masterplans.forms import PROGRAMME_FIELDS, ProgrammeForm
 from masterplans.models import Dimension, Programme, SubDimension
+from mou import tabular
 from mou.tabular import (
     ADD,
     CHANGE,
@@ -227,18 +227,10 @@ class ProgrammeRowForm(ProgrammeForm):
         return {*super()._get_validation_exclusions(), "dimension", "sub_dimension"}
 
 
-@dataclass
-class RowResult:
-    number: int
-    action: str
-    name: str = ""
-    errors: list = field(default_factory=list)
-    changes: list = field(default_factory=list)
-    version: str = ""  # a fingerprint of the stored programme a change was computed against
+class RowResult(tabular.RowResult):
+    """A programme row's outcome, labelled by the programme's name; ``version`` fingerprints the stored programme."""
 
-    @property
-    def change_labels(self):
-        return [column_label(name) for name in self.changes]
+    column_label = staticmethod(column_label)
 
 
 def read_file(name, content):

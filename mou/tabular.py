@@ -61,16 +61,22 @@ class ImportFileError(Exception):
 
 @dataclass
 class RowResult:
+    """What one row of an import would do; ``label`` names what the row is about (here the regency/city)."""
+
     number: int
     action: str
-    regency: str = ""
+    label: str = ""
     errors: list = field(default_factory=list)
     changes: list = field(default_factory=list)
-    version: str = ""  # which stored MoU, as of which save, a change was computed against
+    version: str = ""  # which stored record, as of which save, a change was computed against
 
     @property
     def change_labels(self):
-        return [str(MoU._meta.get_field(name).verbose_name) for name in self.changes]
+        return [self.column_label(name) for name in self.changes]
+
+    @staticmethod
+    def column_label(name):
+        return str(MoU._meta.get_field(name).verbose_name)
 
 
 @dataclass
@@ -147,7 +153,8 @@ class _Rows:
             )
 
 
-def _read_csv(content, rows):
+def csv_text(content):
+    """The text of an uploaded CSV: UTF-8 with or without a byte-order mark, no NUL; ``ImportFileError`` if not."""
     bom = len(codecs.BOM_UTF8) if content.startswith(codecs.BOM_UTF8) else 0
     try:
         text = content[bom:].decode("utf-8")
@@ -158,6 +165,11 @@ def _read_csv(content, rows):
         ) from exc
     if "\x00" in text:
         raise ImportFileError(_("The file contains NUL characters: it is not a CSV text file."))
+    return text
+
+
+def _read_csv(content, rows):
+    text = csv_text(content)
     try:
         for values in csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text)):
             rows.add(values)

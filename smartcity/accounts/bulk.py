@@ -21,6 +21,7 @@ from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from mou.tabular import ImportFileError, csv_text, detect_delimiter
 from regencies.models import Regency
 from regencies.spreadsheets import FORMULA_STARTS
 from smartcity.accounts import services
@@ -91,20 +92,12 @@ def read_csv(content):
     """
     if len(content) > MAX_SIZE:
         raise BulkFileError(_("The file is larger than 1 MB: split it into several files."))
-    bom = len(codecs.BOM_UTF8) if content.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = content[bom:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BulkFileError(
-            _("The file is not UTF-8 text (byte %(position)d). Save it as “CSV UTF-8” and upload it again.")
-            % {"position": bom + exc.start + 1}
-        ) from exc
-    if "\x00" in text:
-        raise BulkFileError(_("The file contains NUL characters: it is not a CSV text file."))
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        text = csv_text(content)
+    except ImportFileError as exc:
+        raise BulkFileError(str(exc)) from exc
     try:
-        grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text)))
     except csv.Error as exc:
         raise BulkFileError(_("The file is not readable as CSV (%(error)s).") % {"error": exc}) from exc
     headers = [_header(cell) for cell in grid[0]] if grid else []

@@ -18,6 +18,7 @@ from masterplans import services, spreadsheets
 from masterplans.choices import BimtekStage, FundingSource, Horizon, PlanStatus
 from masterplans.models import Dimension, MasterPlan, Programme, SubDimension
 from mou.tabular import MAX_IMPORT_SIZE
+from tests.imports import preview_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -94,25 +95,6 @@ def sheet_rows(content, file_format, sheet=0):
         return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     return [list(values) for values in workbook.worksheets[sheet].iter_rows(values_only=True)]
-
-
-def preview_rows(response):
-    """The preview table as {row number: (action, name, details)}."""
-    pattern = re.compile(
-        r'<tr class="row-(?P<action>\w+)">\s*<td[^>]*>(?P<number>\d+)</td>\s*<td[^>]*>(?P<name>.*?)</td>\s*'
-        r"<td[^>]*>.*?</td>\s*<td[^>]*>(?P<details>.*?)</td>\s*</tr>",
-        re.DOTALL,
-    )
-    rows = {}
-    for match in pattern.finditer(response.content.decode()):
-        details = match["details"]
-        items = re.findall(r"<li>(.*?)</li>", details) if "<li>" in details else []
-        rows[int(match["number"])] = (
-            match["action"],
-            html.unescape(match["name"]),
-            [html.unescape(item) for item in items],
-        )
-    return rows
 
 
 def saved_state():

@@ -54,7 +54,10 @@ def test_an_officer_imports_programmes_from_a_file_on_a_phone(live_server, compl
         page.locator(".import-preview").screenshot(path=os.environ["PROGRAMME_IMPORT_SCREENSHOT"])
         page.set_viewport_size(PHONE)
     assert not Programme.objects.filter(name="Mal Pelayanan Publik digital").exists()
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))  # confirm.js asks first
     page.get_by_role("button", name="Save 2 programmes").click()
     expect(page.locator(".message-success")).to_contain_text("Import saved: 1 added, 1 changed, 2 rows skipped.")
     assert Programme.objects.get(name="Mal Pelayanan Publik digital").budget == 1_250_000_000
     assert complete_draft.programmes.get(name="Smart Governance 1").budget == 3_000_000_000
+    assert questions == ["Save these programmes? The added and changed programmes are saved at once."]

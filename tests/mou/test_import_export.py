@@ -20,6 +20,7 @@ from mou.models import Cohort, MoU
 from mou.views import IMPORT_SESSION_KEY
 from regencies.models import Regency
 from tests.factories import CohortFactory, MoUFactory
+from tests.imports import preview_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -53,25 +54,6 @@ def confirm(client, response):
 
 def page_text(response):
     return html.unescape(response.content.decode())
-
-
-def preview_rows(response):
-    """The preview table as {row number: (action, regency, details)}, details being the listed errors or changes."""
-    pattern = re.compile(
-        r'<tr class="row-(?P<action>\w+)">\s*<td>(?P<number>\d+)</td>\s*<td>(?P<regency>.*?)</td>\s*'
-        r"<td>.*?</td>\s*<td>(?P<details>.*?)</td>\s*</tr>",
-        re.DOTALL,
-    )
-    rows = {}
-    for match in pattern.finditer(response.content.decode()):
-        details = match["details"]
-        items = re.findall(r"<li>(.*?)</li>", details) if "<li>" in details else [details] if details else []
-        rows[int(match["number"])] = (
-            match["action"],
-            html.unescape(match["regency"]),
-            [html.unescape(item) for item in items],
-        )
-    return rows
 
 
 def saved_state():
