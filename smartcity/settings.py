@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "smartcity",
     # The programme layer, one app per capability; then development tooling (commands only).
     "smartcity.accounts",
+    "smartcity.evaluation",
     "smartcity.reports",
     "smartcity.dashboards",
     "smartcity.operations",
@@ -71,6 +72,7 @@ MIGRATION_LINTER_OPTIONS = {
         "masterplans",
         "smartcity",
         "accounts",
+        "evaluation",
         "reports",
         "dashboards",
         "operations",

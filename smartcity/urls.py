@@ -19,6 +19,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg")), name="favicon"),
     path("", include("smartcity.dashboards.urls")),
     path("reports/", include("smartcity.reports.urls")),
+    path("evaluation/", include("smartcity.evaluation.urls")),
     path("mou/", include("mou.urls")),
     path("plans/", include("masterplans.urls")),
     path("api/v1/", include("smartcity.api.urls")),

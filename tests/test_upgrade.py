@@ -51,8 +51,14 @@ RegencyMembership.objects.create(user=reviewer, regency=Regency.objects.get(code
 # Rows the upgrade adds to tables that were there: the content types and permissions of the new models (invitations,
 # profiles, the security log, the memberships' history), the two permissions granted to ministry admins, and
 # django-axes' four models (sign-in attempts, their log, failures, expirations) with four permissions each, and
-# two-factor sign-in's three (django-otp's TOTP devices, the recovery codes and each code), four permissions each.
-ADDED = {"django_content_type": 4 + 4 + 3, "auth_permission": 17 + 16 + 12, "auth_group_permissions": 2}
+# two-factor sign-in's three (django-otp's TOTP devices, the recovery codes and each code), four permissions each, and
+# the evaluation's twelve (weightings, parts, criteria, and rounds, assessments, answers and evidence with their
+# histories, and scores) with four each and two of its own, eight of them granted to the ministry's roles.
+ADDED = {
+    "django_content_type": 4 + 4 + 3 + 12,
+    "auth_permission": 17 + 16 + 12 + 50,
+    "auth_group_permissions": 2 + 8,
+}
 
 CHECK_MOVED = """
 import json
