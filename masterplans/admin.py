@@ -72,8 +72,8 @@ class ProgrammeAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["programme", "year", "quarter", "physical_percent", "spent", "status"]
-    list_filter = ["status", "year", "quarter"]
+    list_display = ["programme", "year", "quarter", "physical_percent", "spent", "status", "evidence_status"]
+    list_filter = ["status", "evidence_status", "year", "quarter"]
     list_select_related = ["programme"]
     search_fields = ["programme__name"]
     exclude = ["evidence"]

@@ -57,3 +57,11 @@ class ProgressStatus(models.TextChoices):
     DELAYED = "delayed", _("Delayed")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class EvidenceStatus(models.TextChoices):
+    """What a ministry reviewer found of a progress update's evidence; a new file starts unchecked again."""
+
+    PENDING = "pending", _("Not yet checked")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")

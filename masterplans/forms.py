@@ -2,6 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from masterplans.choices import EvidenceStatus
 from masterplans.models import (
     MAX_COMMENT_LENGTH,
     Dimension,
@@ -164,3 +165,33 @@ class DecisionForm(forms.Form):
         help_text=_("The regency's officers read this with your decision."),
         max_length=MAX_COMMENT_LENGTH,
     )
+
+
+class EvidenceCheckForm(forms.Form):
+    """A reviewer's finding on one update's evidence; ``seen`` is the file the page showed (``evidence_version``)."""
+
+    status = forms.ChoiceField(
+        label=_("Evidence"),
+        choices=[(EvidenceStatus.VERIFIED, _("Verified")), (EvidenceStatus.REJECTED, _("Rejected"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when rejecting: the regency's officers read it to fix the evidence."),
+        max_length=MAX_COMMENT_LENGTH,
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, update, **kwargs):
+        kwargs.setdefault("prefix", f"check-{update.pk}")
+        kwargs.setdefault("initial", {"seen": update.evidence_version()})
+        super().__init__(*args, **kwargs)
+        self.update = update
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == EvidenceStatus.REJECTED and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why the evidence is rejected, so the regency's officers can fix it."))
+        return cleaned

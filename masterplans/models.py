@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 import uuid
 from pathlib import PurePath
 
@@ -18,6 +19,7 @@ from masterplans.choices import (
     PUBLISHED_STATUSES,
     WORKING_STATUSES,
     BimtekStage,
+    EvidenceStatus,
     FundingSource,
     Horizon,
     PlanAction,
@@ -410,6 +412,32 @@ class ProgressUpdate(models.Model):
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
     )
+    # A ministry reviewer's check of the evidence (``services.check_evidence``); a new file is unchecked again.
+    # Database defaults, so rows written by the previous release's code (which knows no such columns) stay valid.
+    evidence_status = models.CharField(
+        _("evidence check"),
+        max_length=10,
+        choices=EvidenceStatus.choices,
+        default=EvidenceStatus.PENDING,
+        db_default=EvidenceStatus.PENDING,
+    )
+    evidence_reason = models.TextField(
+        _("reason"),
+        blank=True,
+        default="",
+        db_default="",
+        max_length=MAX_COMMENT_LENGTH,
+        validators=[MaxLengthValidator(MAX_COMMENT_LENGTH)],
+    )
+    evidence_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("evidence checked by"),
+    )
+    evidence_checked_at = models.DateTimeField(_("evidence checked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -427,9 +455,20 @@ class ProgressUpdate(models.Model):
             ),
             models.CheckConstraint(condition=Q(status__in=ProgressStatus.values), name="progress_status_valid"),
         ]
+        permissions = [("verify_progressupdate", _("Can verify the evidence of progress updates"))]
 
     def __str__(self):
         return f"{self.programme} – {self.year} Q{self.quarter}"
+
+    @property
+    def evidence_check(self):
+        """The evidence's check status, or None when the update has no evidence to check."""
+        return self.evidence_status if self.evidence else None
+
+    def evidence_version(self):
+        """A short fingerprint of the stored evidence file, to tell whether it was replaced since a page showed it
+        (the stored name itself stays private)."""
+        return hashlib.sha256(self.evidence.name.encode()).hexdigest()[:16] if self.evidence else ""
 
     def evidence_filename(self):
         """The name the evidence is downloaded under."""

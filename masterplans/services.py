@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from masterplans import tasks
-from masterplans.choices import EDITABLE_STATUSES, WORKING_STATUSES, PlanAction, PlanStatus
+from masterplans.choices import EDITABLE_STATUSES, WORKING_STATUSES, EvidenceStatus, PlanAction, PlanStatus
 from masterplans.models import (
     Dimension,
     MasterPlan,
     PlanAttachment,
     PlanEvent,
     Programme,
+    ProgressUpdate,
     officer_regency_ids,
 )
 from mou.choices import MoUStatus
@@ -31,10 +32,15 @@ from mou.models import MoU
 from regencies.models import Regency
 
 REVIEW_PERMISSION = "masterplans.review_masterplan"
+VERIFY_PERMISSION = "masterplans.verify_progressupdate"
 
 
 def can_review(user):
     return user.is_active and user.has_perm(REVIEW_PERMISSION)
+
+
+def can_check_evidence(user):
+    return user.is_active and user.has_perm(VERIFY_PERMISSION)
 
 
 def is_officer_of(user, regency_id):
@@ -314,6 +320,8 @@ def save_progress(user, update):
         _require_status(plan, [PlanStatus.APPROVED])
         update.reported_by = user
         update.full_clean()
+        if update.pk and _evidence_replaced(update):
+            _uncheck_evidence(update)
         try:
             with transaction.atomic():
                 update.save()
@@ -322,4 +330,67 @@ def save_progress(user, update):
                 _("Progress for %(year)s Q%(quarter)s was just entered by someone else; open it again to edit it.")
                 % {"year": update.year, "quarter": update.quarter}
             ) from None
+    return update
+
+
+def _evidence_replaced(update):
+    """Whether ``update`` (being saved) carries another evidence file than its stored row, which is locked here
+    so that a reviewer's check cannot land on the file being replaced."""
+    stored = ProgressUpdate.objects.select_for_update(of=("self",)).filter(pk=update.pk).values_list("evidence")
+    stored_name = (stored.first() or ("",))[0] or ""
+    return not getattr(update.evidence, "_committed", True) or (update.evidence.name or "") != stored_name
+
+
+def _uncheck_evidence(update):
+    """A new (or removed) file is not what the reviewer checked: back to not yet checked, the finding in history."""
+    if update.evidence_status == EvidenceStatus.PENDING and not update.evidence_checked_at:
+        return
+    update.evidence_status, update.evidence_reason = EvidenceStatus.PENDING, ""
+    update.evidence_checked_by, update.evidence_checked_at = None, None
+    with translation.override(settings.LANGUAGE_CODE):  # kept text speaks one language, whoever acted
+        update._change_reason = _("Evidence replaced: to be checked again")
+
+
+EVIDENCE_FINDINGS = [EvidenceStatus.VERIFIED, EvidenceStatus.REJECTED]
+CHECK_FIELDS = {"evidence_status": "status", "evidence_reason": "reason"}  # model field: the form's (and API's) name
+
+
+def check_evidence(user, update_id, status, reason="", *, seen=None):
+    """A ministry reviewer's finding on a progress update's evidence: verified, or rejected with a reason that the
+    regency's officers read on their progress page. ``seen`` is the ``evidence_version`` of the file the reviewer
+    looked at: if the officer has replaced it since, nothing is recorded."""
+    if not can_check_evidence(user):
+        raise PermissionDenied(_("Only ministry reviewers may check evidence."))
+    if status not in EVIDENCE_FINDINGS:
+        raise ValidationError({"status": _("Choose whether the evidence is verified or rejected.")})
+    reason = (reason or "").strip()
+    if status == EvidenceStatus.REJECTED and not reason:
+        raise ValidationError({"reason": _("Say why the evidence is rejected, so the regency's officers can fix it.")})
+    with transaction.atomic():
+        update = ProgressUpdate.objects.select_for_update(of=("self",)).get(pk=update_id)
+        if not update.evidence:
+            raise ValidationError(_("This progress update has no evidence to check."), code="no_evidence")
+        if seen is not None and seen != update.evidence_version():
+            raise ValidationError(
+                _("The evidence was replaced since you opened the page; check the new file."), code="replaced"
+            )
+        update.evidence_status, update.evidence_reason = status, reason
+        update.evidence_checked_by, update.evidence_checked_at = user, timezone.now()
+        with translation.override(settings.LANGUAGE_CODE):  # kept text speaks one language, whoever acted
+            update._change_reason = _("Evidence checked: %(status)s") % {
+                "status": str(EvidenceStatus(status).label).lower()
+            }
+        try:
+            update.clean_fields(exclude=[f.name for f in ProgressUpdate._meta.fields if f.name not in CHECK_FIELDS])
+        except ValidationError as exc:
+            raise ValidationError({CHECK_FIELDS[name]: errors for name, errors in exc.error_dict.items()}) from None
+        update.save(
+            update_fields=[
+                "evidence_status",
+                "evidence_reason",
+                "evidence_checked_by",
+                "evidence_checked_at",
+                "updated_at",
+            ]
+        )
     return update

@@ -45,4 +45,5 @@ urlpatterns = [
         name="progress-update",
     ),
     path("<int:pk>/evidence/<int:update>/", views.EvidenceDownloadView.as_view(), name="evidence-download"),
+    path("<int:pk>/evidence/<int:update>/check/", views.EvidenceCheckView.as_view(), name="evidence-check"),
 ]

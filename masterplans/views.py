@@ -19,9 +19,24 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from masterplans import services, spreadsheets
-from masterplans.choices import REVIEW_QUEUE_STATUSES, BimtekStage, FundingSource, Horizon, PlanAction, PlanStatus
+from masterplans.choices import (
+    REVIEW_QUEUE_STATUSES,
+    BimtekStage,
+    EvidenceStatus,
+    FundingSource,
+    Horizon,
+    PlanAction,
+    PlanStatus,
+)
 from masterplans.filters import PlanFilterSet
-from masterplans.forms import AttachmentForm, DecisionForm, MasterPlanForm, ProgrammeForm, ProgressUpdateForm
+from masterplans.forms import (
+    AttachmentForm,
+    DecisionForm,
+    EvidenceCheckForm,
+    MasterPlanForm,
+    ProgrammeForm,
+    ProgressUpdateForm,
+)
 from masterplans.models import (
     LAST_YEAR,
     Dimension,
@@ -405,6 +420,7 @@ class ProgressView(PlanMixin, TemplateView):
     """A plan's progress in one quarter: each programme's update (or that it is missing) and the roll-up."""
 
     template_name = "masterplans/progress.html"
+    check_forms = {}  # by update: a reviewer's form sent back with its errors
 
     def get(self, request, *args, **kwargs):
         self.quarters = reportable_quarters(self.plan)
@@ -421,28 +437,85 @@ class ProgressView(PlanMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        plan, quarter = self.plan, getattr(self, "quarter", None)
+        plan, quarter, user = self.plan, getattr(self, "quarter", None), self.request.user
         programmes = list(plan.programmes.select_related("dimension"))
+        is_officer = services.is_officer_of(user, plan.regency_id)
+        can_check = services.can_check_evidence(user)
         context = super().get_context_data(
             quarters=self.quarters,
             quarter=quarter,
             programmes=programmes,
-            can_report=plan.status == PlanStatus.APPROVED
-            and services.is_officer_of(self.request.user, plan.regency_id),
+            can_report=plan.status == PlanStatus.APPROVED and is_officer,
+            can_check=can_check,
+            # The reasons of a check are for the regency's officers and the ministry; everyone sees the flag.
+            sees_checks=is_officer or can_check or user.has_perm("masterplans.view_masterplan"),
             **kwargs,
         )
         if quarter:
-            updates = ProgressUpdate.objects.filter(programme__plan=plan, year=quarter.year, quarter=quarter.quarter)
+            updates = ProgressUpdate.objects.filter(
+                programme__plan=plan, year=quarter.year, quarter=quarter.quarter
+            ).select_related("evidence_checked_by")
             by_programme = {update.programme_id: update for update in updates}
             for programme in programmes:
                 programme.update = by_programme.get(programme.pk)
                 programme.expected = programme.runs_in(quarter.year)
+                if can_check and programme.update and programme.update.evidence:
+                    update = programme.update
+                    update.check_form = self.check_forms.get(update.pk) or EvidenceCheckForm(update=update)
             context.update(
                 due=quarter.due(),
                 rollup=rollup(plan, quarter),
                 missing=sum(1 for p in programmes if p.expected and not p.update),
+                with_evidence=[p for p in programmes if p.update and p.update.evidence],
             )
         return context
+
+
+class EvidenceCheckView(ProgressView):
+    """A ministry reviewer marks one update's evidence verified, or rejected with a reason, from the progress page."""
+
+    def get(self, request, *args, **kwargs):
+        return redirect("masterplans:plan-progress", pk=self.plan.pk)
+
+    def post(self, request, *args, **kwargs):
+        plan = self.plan  # a plan the user may not see answers 404 before any 403
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not services.can_check_evidence(request.user):
+            raise PermissionDenied(_("Only ministry reviewers may check evidence."))
+        updates = ProgressUpdate.objects.select_related("programme")
+        update = get_object_or_404(updates, programme__plan=plan, pk=self.kwargs["update"])
+        update.programme.plan = plan
+        quarter = Quarter(update.year, update.quarter)
+        back = reverse("masterplans:plan-progress", kwargs={"pk": plan.pk}) + f"?quarter={quarter}#evidence-{update.pk}"
+        form = EvidenceCheckForm(request.POST, update=update)
+        if form.is_valid():
+            status = form.cleaned_data["status"]
+            try:
+                services.check_evidence(
+                    request.user, update.pk, status, form.cleaned_data["reason"], seen=form.cleaned_data["seen"] or None
+                )
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):  # the file changed (or went) since the page showed it
+                    for message in exc.messages:
+                        messages.error(request, message)
+                    return redirect(back)
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The evidence of %(programme)s for %(quarter)s is marked %(status)s.")
+                    % {
+                        "programme": update.programme.name,
+                        "quarter": quarter.label,
+                        "status": str(EvidenceStatus(status).label).lower(),
+                    },
+                )
+                return redirect(back)
+        self.quarters = reportable_quarters(plan)
+        self.quarter = next((q for q in self.quarters if q == quarter), quarter)
+        self.check_forms = {update.pk: form}
+        return self.render_to_response(self.get_context_data(), status=400)
 
 
 class ProgressFormView(PlanMixin, FormView):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from masterplans.choices import EvidenceStatus
 from masterplans.forms import PLAN_FIELDS, PROGRAMME_FIELDS
 from masterplans.models import (
     MAX_COMMENT_LENGTH,
@@ -218,6 +219,14 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
     plan = serializers.IntegerField(source="programme.plan_id", read_only=True)
     regency = serializers.CharField(source="programme.plan.regency.code", read_only=True)
     has_evidence = serializers.SerializerMethodField()
+    # The ministry's check of the evidence; who checked it stays on the pages.
+    evidence_status = serializers.ChoiceField(
+        source="evidence_check",
+        choices=EvidenceStatus.choices,
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy("The ministry's check of the evidence; null without evidence."),
+    )
 
     class Meta:
         model = ProgressUpdate
@@ -233,6 +242,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             "status",
             "note",
             "has_evidence",
+            "evidence_status",
             "created_at",
             "updated_at",
         ]

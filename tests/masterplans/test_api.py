@@ -280,6 +280,7 @@ def test_an_officer_drafts_and_submits_a_reviewer_approves_and_the_officer_repor
         "status": "on_track",
         "note": "Aplikasi layanan sudah berjalan di 10 kecamatan.",
         "has_evidence": False,
+        "evidence_status": None,
         "created_at": None,
         "updated_at": None,
     }

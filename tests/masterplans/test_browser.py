@@ -7,7 +7,8 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from masterplans.choices import PlanAction, PlanStatus
-from tests.browser import needs_chromium, sign_in
+from masterplans.models import ProgressUpdate
+from tests.browser import flush, needs_chromium, sign_in
 
 SCREENSHOT = Path("/tmp/browser-approved.png")
 
@@ -84,3 +85,44 @@ def test_cancelling_the_confirmation_does_not_submit_the_plan(live_server, compl
     complete_draft.refresh_from_db()
     assert complete_draft.status == PlanStatus.DRAFT
     assert not complete_draft.events.filter(action=PlanAction.SUBMITTED).exists()
+
+
+def test_a_reviewer_checks_evidence_on_a_phone_and_the_officer_reads_the_reason(
+    live_server, approved, reviewer, page, browser_problems
+):
+    """On a 360 px phone: the reviewer's form fits, a rejection without a reason is sent back with the error, a
+    rejection with one is recorded, and the officer reads it beside the flag."""
+    update = ProgressUpdate.objects.create(
+        programme=approved.programmes.first(),
+        year=2023,
+        quarter=4,
+        physical_percent=20,
+        spent=1,
+        status="on_track",
+        evidence="masterplans/evidence/bukti.pdf",
+    )
+    page.set_viewport_size({"width": 360, "height": 780})
+    sign_in(page, "reviewer")
+    page.goto(reverse("masterplans:plan-progress", args=[approved.pk]) + "?quarter=2023+Q4")
+    check = page.locator(f"#evidence-{update.pk}")
+    expect(check.locator(".status")).to_have_text("Not yet checked")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    check.get_by_role("radio", name="Rejected").check()
+    check.get_by_role("button", name="Record the check").click()
+    expect(page.locator(f"#evidence-{update.pk} .field-error")).to_contain_text("Say why the evidence is rejected")
+    flush(page)  # the form sent back answers 400, which the browser reports: expected here, and only here
+    browser_problems.remove(
+        "console error: Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    check = page.locator(f"#evidence-{update.pk}")
+    check.get_by_label("Reason").fill("Foto buram; unggah berita acara.")
+    check.get_by_role("button", name="Record the check").click()
+    expect(page.locator(".messages .message-success")).to_contain_text("is marked rejected")
+    sign_out(page)
+
+    sign_in(page, "officer")
+    page.goto(reverse("masterplans:plan-progress", args=[approved.pk]) + "?quarter=2023+Q4")
+    expect(page.locator(f"#evidence-{update.pk} .status")).to_have_text("Rejected")
+    expect(page.locator(f"#evidence-{update.pk} .evidence-reason")).to_contain_text("Foto buram; unggah berita acara.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

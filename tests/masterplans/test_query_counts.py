@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from masterplans.choices import PlanStatus
+from masterplans.choices import EvidenceStatus, PlanStatus
 from masterplans.models import Dimension, MasterPlan, Programme, ProgressUpdate
 from mou.models import Cohort
 from regencies.models import Regency
@@ -74,6 +74,28 @@ def test_the_progress_page_runs_a_fixed_number_of_queries(client, officer, big_p
     with django_assert_num_queries(11):
         response = client.get(reverse("masterplans:plan-progress", args=[big_plan.pk]), {"quarter": "2023 Q4"})
     assert response.context["missing"] == 0
+
+
+@pytest.mark.parametrize(("persona", "queries"), [("officer", 11), ("reviewer", 11)])
+def test_the_progress_page_with_checked_evidence_runs_a_fixed_number_of_queries(
+    client, big_plan, persona, queries, request, django_assert_num_queries
+):
+    """Every update with evidence, checked by a reviewer: the officer reads each finding, the reviewer gets a form
+    per update; neither adds a query per update."""
+    MasterPlan.objects.filter(pk=big_plan.pk).update(status=PlanStatus.APPROVED)
+    reviewer = request.getfixturevalue("reviewer")
+    ProgressUpdate.objects.filter(programme__plan=big_plan).update(
+        evidence="masterplans/evidence/bukti.pdf",
+        evidence_status=EvidenceStatus.REJECTED,
+        evidence_reason="Buram.",
+        evidence_checked_by=reviewer,
+        evidence_checked_at=timezone.now(),
+    )
+    client.force_login(request.getfixturevalue(persona))
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("masterplans:plan-progress", args=[big_plan.pk]), {"quarter": "2023 Q4"})
+    assert len(response.context["with_evidence"]) == big_plan.programmes.count()
+    assert response.text.count("Buram.") == big_plan.programmes.count()
 
 
 def test_the_review_queue_runs_a_fixed_number_of_queries(client, reviewer, queue, django_assert_num_queries):
