@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("mou.api.urls")),
     path("", include("masterplans.api.urls")),
     path("", include("smartcity.reports.api.urls")),
+    path("", include("smartcity.evaluation.api.urls")),
     path("", include("smartcity.dashboards.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI's start-up script is a file of its own (docs/?script=), since the policy allows no inline script.
