@@ -52,12 +52,13 @@ RegencyMembership.objects.create(user=reviewer, regency=Regency.objects.get(code
 # profiles, the security log, the memberships' history), the two permissions granted to ministry admins, and
 # django-axes' four models (sign-in attempts, their log, failures, expirations) with four permissions each, and
 # two-factor sign-in's three (django-otp's TOTP devices, the recovery codes and each code), four permissions each, and
-# the evaluation's twelve (weightings, parts, criteria, and rounds, assessments, answers and evidence with their
-# histories, and scores) with four each and two of its own, eight of them granted to the ministry's roles.
+# the evaluation's fourteen (weightings, parts, criteria, and rounds, assessments, answers, evidence and bimtek
+# sessions with their histories, and scores) with four each and two of its own, twelve of them granted to the
+# ministry's roles, and the permission to check progress evidence, granted to both.
 ADDED = {
-    "django_content_type": 4 + 4 + 3 + 12,
-    "auth_permission": 17 + 16 + 12 + 50,
-    "auth_group_permissions": 2 + 8,
+    "django_content_type": 4 + 4 + 3 + 14,
+    "auth_permission": 17 + 16 + 12 + 58 + 1,
+    "auth_group_permissions": 2 + 12 + 2,
 }
 
 CHECK_MOVED = """

@@ -23,6 +23,9 @@ SOURCES = [
     "masterplans.PlanEvent",
     "masterplans.Programme",
     "masterplans.ProgressUpdate",
+    "evaluation.BimtekSession",
+    "evaluation.Round",  # published: the overview's and the regency pages' results
+    "evaluation.Assessment",  # finalised: the staff dashboards' evaluation figures
 ]
 
 

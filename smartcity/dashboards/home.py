@@ -18,6 +18,9 @@ from masterplans.services import can_review, completeness_problems
 from mou.choices import MoUStatus
 from mou.models import Goal, MoU, in_force, member_count_expressions
 from regencies.models import Regency
+from smartcity.evaluation import services as evaluation_services
+from smartcity.evaluation.choices import AssessmentStatus, RoundStatus
+from smartcity.evaluation.models import Assessment
 from smartcity.reports.choices import ReportStatus
 from smartcity.reports.models import ProgressReport
 
@@ -30,8 +33,9 @@ NO_MOU, START, FINISH, SUBMIT, WAIT, REPORT = "no_mou", "start", "finish", "subm
 
 
 def panels(user, now=None):
-    """The panels of ``user``'s home page, by role: ``officer``, ``reviewer`` and ``ministry``; none for visitors,
-    partners and accounts without a role, who see the public home."""
+    """The panels of ``user``'s home page, by role: ``officer``, ``reviewer`` and ``ministry``, and ``evaluation``
+    when self-assessments are to be filled in or confirmed; none for visitors, partners and accounts without a role,
+    who see the public home."""
     if not (user.is_authenticated and user.is_active):
         return {}
     now = now or timezone.now()
@@ -43,7 +47,32 @@ def panels(user, now=None):
         result["reviewer"] = reviewer_panel(user, now)
     elif user.has_perm(DASHBOARD_PERMISSION):
         result["ministry"] = ministry_panel(now)
+    if regency_ids or evaluation_services.can_assess(user):
+        tasks = evaluation_tasks(user, regency_ids)
+        if tasks:
+            result["evaluation"] = tasks
     return result
+
+
+# --- Yearly evaluation ----------------------------------------------------------------------------------------------
+
+EVALUATION_ITEMS = 20
+
+
+def evaluation_tasks(user, regency_ids):
+    """In open rounds, the self-assessments that ``user``'s regencies have not submitted yet (soonest deadline first),
+    and the submitted ones assigned to ``user`` to confirm: one query, at most ``EVALUATION_ITEMS``."""
+    wanted = Q(regency__in=regency_ids, status=AssessmentStatus.DRAFT) | Q(
+        assessor=user, status=AssessmentStatus.SUBMITTED
+    )
+    tasks = list(
+        Assessment.objects.filter(wanted, round__status=RoundStatus.OPEN)
+        .select_related("round", "regency")
+        .order_by("round__closes_on", "regency__code")[:EVALUATION_ITEMS]
+    )
+    for task in tasks:
+        task.to_confirm = task.status == AssessmentStatus.SUBMITTED
+    return tasks
 
 
 # --- Reviewer -------------------------------------------------------------------------------------------------------

@@ -9,11 +9,14 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from masterplans.choices import PlanAction, PlanStatus
+from masterplans.choices import BimtekStage, PlanAction, PlanStatus
 from masterplans.models import MasterPlan, PlanEvent, Programme, ProgressUpdate
 from masterplans.progress import owing
 from mou.models import MoU, in_force
 from smartcity.dashboards.charts import BarChart
+from smartcity.evaluation import results
+from smartcity.evaluation.models import BimtekSession
+from smartcity.reports.evaluation import progress_section
 from smartcity.reports.figures import Scope, local_midnight, percent, snapshot, status_then
 from smartcity.reports.periods import quarter_ended_by
 from smartcity.reports.sections import DATE, NUMBER, PERCENT, Column, Section, display, sections
@@ -77,6 +80,7 @@ def build(as_of, sort="code", province=None):
     tables = {
         "cohorts": by_slug["cohorts"],
         "pipeline": pipeline_section(funnel),
+        "bimtek": bimtek_section(funnel),
         "provinces": provinces_section(sorted(figures["table"], key=PROVINCE_SORTS[sort]), national=province is None),
         "programmes": by_slug["programmes"],
         "funding": by_slug["budget_funding"],
@@ -84,6 +88,7 @@ def build(as_of, sort="code", province=None):
         "no_plan": no_plan_section(figures["without_plan"]),
         "waiting": waiting_section(waiting, as_of),
         "overdue": overdue_section(overdue, quarter),
+        "evaluation": progress_section(results.round_progress(as_of, province), by_regency=province is not None),
     }
     return {
         "figures": figures,
@@ -112,13 +117,18 @@ def forecast(goal, figures, as_of):
     return {"reached": False, "day": as_of + datetime.timedelta(days=days)}
 
 
+def bimtek_key(stage):
+    return f"bimtek_{stage}"
+
+
 def pipeline(scope, as_of, end, quarter):
-    """Members on ``as_of``, and how many of them had drafted, submitted and had approved a plan by then, and had
-    reported progress for ``quarter``: one aggregate."""
+    """Members on ``as_of``, and how many of them had drafted, submitted and had approved a plan by then, had
+    reported progress for ``quarter``, and had finished each bimtek stage by then: one aggregate."""
     events = PlanEvent.objects.filter(plan__regency=OuterRef("regency"), created_at__lt=end)
     updates = ProgressUpdate.objects.filter(
         programme__plan__regency=OuterRef("regency"), year=quarter.year, quarter=quarter.quarter, created_at__lt=end
     )
+    bimtek = BimtekSession.objects.completed_by(as_of).filter(regency=OuterRef("regency"))
 
     def members(condition=None):
         return Count("regency", distinct=True, filter=condition)
@@ -129,6 +139,7 @@ def pipeline(scope, as_of, end, quarter):
         submitted=members(Q(Exists(events.filter(action=PlanAction.SUBMITTED)))),
         approved=members(Q(Exists(events.filter(action=PlanAction.APPROVED)))),
         reporting=members(Q(Exists(updates))),
+        **{bimtek_key(stage): members(Q(Exists(bimtek.filter(stage=stage)))) for stage in BimtekStage.values},
     )
 
 
@@ -200,6 +211,20 @@ def pipeline_section(funnel):
         [Column(_("Step")), Column(_("Regencies/cities"), NUMBER), Column(_("Of the step before"), PERCENT)],
         rows,
         note=_("Members on the day, and how many of them had reached each step by then."),
+    )
+
+
+def bimtek_section(funnel):
+    """How many of the members on the day had finished each stage of technical guidance (bimtek) by then."""
+    return Section(
+        "bimtek",
+        _("Technical guidance (bimtek) finished"),
+        [Column(_("Stage")), Column(_("Regencies/cities"), NUMBER), Column(_("Of the members"), PERCENT)],
+        [
+            [str(stage.label), funnel[bimtek_key(stage)], percent(funnel[bimtek_key(stage)], funnel["signed"])]
+            for stage in BimtekStage
+        ],
+        note=_("Members on the day that had finished each stage by then (its last day on or before the day)."),
     )
 
 

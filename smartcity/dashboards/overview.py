@@ -16,6 +16,8 @@ from masterplans.models import MasterPlan, PlanEvent, Programme
 from mou.models import Cohort, Goal, MoU, member_count_expressions
 from regencies.models import Province
 from smartcity.dashboards.charts import BarChart
+from smartcity.evaluation import results
+from smartcity.reports.evaluation import results_section
 from smartcity.reports.figures import local_midnight, status_then
 from smartcity.reports.sections import DATE, MONEY, NUMBER, PERCENT, Column, Section
 
@@ -66,11 +68,17 @@ def overview(day, include_demo=True, province_sort="-members"):
 
 
 def public_overview(day, include_demo=True, province_sort="-members"):
-    """The overview's figures and the master plans in force on ``day``: what the public page shows."""
+    """The overview's figures, the master plans in force on ``day`` and the latest evaluation round published by
+    then with its ranking: what the public page shows."""
     plans = plans_in_force(day)
     if not include_demo:
         plans = plans.filter(is_demo=False)
-    return overview(day, include_demo, province_sort) | {"plans": list(plans)}
+    evaluation = results.latest_round(day, include_demo)
+    return overview(day, include_demo, province_sort) | {
+        "plans": list(plans),
+        "evaluation": evaluation,
+        "evaluation_scores": list(results.ranked_scores(evaluation)) if evaluation else [],
+    }
 
 
 def plans_in_force(day):
@@ -144,7 +152,10 @@ def sections(figures, include_demo=True):
         ],
         note=_("Plans approved by the ministry and in force on the day; the budget is the sum of their programmes'."),
     )
-    return {section.slug: section for section in (cohorts, provinces, plans)}
+    tables = [cohorts, provinces, plans]
+    if "evaluation" in figures:
+        tables.append(results_section(figures["evaluation"], figures["evaluation_scores"]))
+    return {section.slug: section for section in tables}
 
 
 def cohort_chart(section):

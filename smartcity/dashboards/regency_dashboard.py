@@ -6,16 +6,29 @@ number of MoUs, versions, events, programmes or quarters."""
 import datetime
 from collections import defaultdict
 
-from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, F, FilteredRelation, Q, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from masterplans.choices import FundingSource, Horizon, PlanAction, PlanStatus, ProgressStatus
+from masterplans.choices import BimtekStage, FundingSource, Horizon, PlanAction, PlanStatus, ProgressStatus
 from masterplans.models import PlanEvent, Programme, ProgressUpdate
 from masterplans.progress import reportable_quarters
 from masterplans.schedule import Quarter
 from mou.models import in_force
 from smartcity.dashboards.charts import BarChart
+from smartcity.evaluation.models import BimtekSession
 from smartcity.reports.figures import local_midnight, percent, status_then
 from smartcity.reports.periods import quarter_ended_by
 from smartcity.reports.sections import DATE, MONEY, NUMBER, PERCENT, Column, Section, display
@@ -29,7 +42,7 @@ def build(regency, as_of):
     quarter = quarter_ended_by(as_of)
 
     mous = list(
-        regency.mous.filter(signed_on__lte=as_of)
+        with_bimtek(regency.mous.filter(signed_on__lte=as_of))
         .annotate(in_force_then=ExpressionWrapper(in_force(as_of), output_field=BooleanField()))
         .select_related("cohort")
         .order_by("signed_on", "pk")
@@ -47,6 +60,8 @@ def build(regency, as_of):
         events_by_plan[event.plan_id].append(event)
     for plan in plans:
         plan.events_so_far = events_by_plan[plan.pk]
+    guided = next((mou for mou in reversed(mous) if mou.in_force_then), mous[-1] if mous else None)
+    stages = bimtek_stages(regency, guided, as_of)
     in_force_plan = next((plan for plan in reversed(plans) if plan.status_then == PlanStatus.APPROVED), None)
 
     programmes = programmes_with_progress(in_force_plan, quarter, end) if in_force_plan else []
@@ -59,6 +74,7 @@ def build(regency, as_of):
         "history": history_section(plans),
         "programmes": programmes_section(programmes, quarter),
         "timeline": timeline_section(timeline),
+        "bimtek": bimtek_section(stages),
     } | {section.slug: section for section in histories + groups}
     return {
         "member": next((mou for mou in reversed(mous) if mou.in_force_then), None),
@@ -71,8 +87,72 @@ def build(regency, as_of):
         "sections": tables,
         "histories": list(zip(plans, histories, strict=True)),
         "programme_groups": groups,
+        "bimtek_mou": guided,
+        "bimtek_stages": stages,
+        "bimtek_rows": list(zip(tables["bimtek"].rendered(), stages, strict=True)),
         "charts": {"timeline": BarChart(tables["timeline"], label=0, value=2)},
     }
+
+
+BIMTEK_STATUS = {
+    "done": gettext_lazy("Done"),
+    "under_way": gettext_lazy("Under way"),
+    "not_yet": gettext_lazy("Not yet"),
+}
+
+
+BIMTEK_FIELDS = ["pk", "started_on", "ended_on", "guide", "is_demo"]
+
+
+def with_bimtek(mous):
+    """``mous`` with each one's bimtek sessions as annotations (``bimtek_<stage>_<field>``): the page reads them in
+    the query of its MoUs rather than in one of their own (it keeps to the 12 queries of issue 8)."""
+    annotations = {}
+    for stage in BimtekStage.values:
+        sessions = BimtekSession.objects.filter(mou=OuterRef("pk"), stage=stage)
+        for field in BIMTEK_FIELDS:
+            annotations[f"bimtek_{stage}_{field}"] = Subquery(sessions.values(field)[:1])
+    return mous.annotate(**annotations)
+
+
+def bimtek_stages(regency, mou, as_of):
+    """The four bimtek stages as they stood on ``as_of`` under ``mou`` (the MoU in force then, or the last one signed
+    by then, read ``with_bimtek``): each with its session (None if not held yet), the status, and the dates and guide
+    once started. No query."""
+    if mou is None:
+        return []
+    stages = []
+    for stage in BimtekStage:
+        values = {field: getattr(mou, f"bimtek_{stage.value}_{field}") for field in BIMTEK_FIELDS}
+        session = BimtekSession(regency=regency, mou=mou, stage=stage.value, **values) if values["pk"] else None
+        status = session.status_on(as_of) if session else "not_yet"
+        started = session if session and status != "not_yet" else None
+        stages.append({"stage": stage, "session": session, "status": status, "started": started})
+    return stages
+
+
+def bimtek_section(stages):
+    return Section(
+        "bimtek",
+        _("Technical guidance (bimtek)"),
+        [
+            Column(_("Stage")),
+            Column(_("Status on the day")),
+            Column(_("Started on"), DATE),
+            Column(_("Ended on"), DATE),
+            Column(_("Guide")),
+            Column(_("Demo")),
+        ],
+        [
+            [stage["stage"].label, BIMTEK_STATUS[stage["status"]]]
+            + (
+                [session.started_on, session.ended_on, session.guide, session.is_demo]
+                if (session := stage["started"])
+                else [None, None, None, None]
+            )
+            for stage in stages
+        ],
+    )
 
 
 def programmes_with_progress(plan, quarter, end):

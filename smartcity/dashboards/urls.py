@@ -8,4 +8,7 @@ urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("dashboard/provinces/<str:code>/", views.ProvinceDashboardView.as_view(), name="dashboard-province"),
     path("dashboard/regencies/<str:code>/", views.RegencyDashboardView.as_view(), name="dashboard-regency"),
+    # The register's public regency page with what the programme layer knows of the regency; it takes the
+    # register's address (``regencies:regency-detail`` reverses to it), being matched first.
+    path("regencies/<slug:slug>/", views.RegencyPageView.as_view(), name="regency-page"),
 ]

@@ -15,12 +15,15 @@ from masterplans.models import MasterPlan
 from mou.models import MoU
 from regencies import data_version
 from regencies.models import Province, Regency
+from regencies.views import RegencyDetailView
 from smartcity.dashboards import figures_cache, home, national, regency_dashboard
 from smartcity.dashboards.charts import BarChart
 from smartcity.dashboards.forms import DashboardForm, OverviewForm, ProvinceDashboardForm, RegencyDashboardForm
 from smartcity.dashboards.overview import cohort_chart, public_overview
 from smartcity.dashboards.overview import sections as overview_sections
 from smartcity.dashboards.templatetags.charts import export_query
+from smartcity.evaluation import results
+from smartcity.evaluation import services as evaluation_services
 from smartcity.reports.files import csv_download
 
 
@@ -90,6 +93,16 @@ class OverviewView(TemplateView):
                 **figures,
             )
         )
+
+
+class RegencyPageView(RegencyDetailView):
+    """The public page of a regency/city: the register's facts and its published evaluation results (index, parts
+    and ranks in every published round), one query for the results."""
+
+    template_name = "dashboards/regency_page.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(evaluation_scores=results.regency_scores(self.object), **kwargs)
 
 
 class StaffDashboardView(PermissionRequiredMixin, TemplateView):
@@ -179,4 +192,8 @@ class RegencyDashboardView(StaffDashboardView):
         return get_object_or_404(Regency.objects.select_related("province"), code=self.kwargs["code"])
 
     def build(self, regency, data):
-        return regency_dashboard.build(regency, data["as_of"])
+        figures = regency_dashboard.build(regency, data["as_of"])
+        # Stages are recorded under the active MoU only: not on a day when another MoU was the member's.
+        mou = figures["bimtek_mou"]
+        recordable = mou is not None and mou.is_active and evaluation_services.can_record_bimtek(self.request.user)
+        return dict(figures, can_record_bimtek=recordable)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from smartcity.evaluation import services
-from smartcity.evaluation.models import Criterion, Part, Round, Weighting, weight_problems
+from smartcity.evaluation.models import BimtekSession, Criterion, Part, Round, Weighting, weight_problems
 
 
 class PartFormSet(BaseInlineFormSet):
@@ -77,3 +77,14 @@ class RoundAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(BimtekSession)
+class BimtekSessionAdmin(SimpleHistoryAdmin):
+    """Bimtek stages are recorded on the regency's dashboard page; the admin lists them and keeps their history."""
+
+    list_display = ["regency", "stage", "started_on", "ended_on", "guide", "is_demo"]
+    list_filter = ["stage", "is_demo"]
+    list_select_related = ["regency"]
+    search_fields = ["regency__name", "regency__code", "guide"]
+    raw_id_fields = ["regency", "mou", "guide_account"]

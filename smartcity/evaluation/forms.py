@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -8,8 +10,9 @@ from mou.dates import DatePartsField
 from mou.models import MAX_TEXT_LENGTH
 from mou.numbers import PercentField
 from mou.widgets import PrivateFileField, PrivateFileInput
+from smartcity import roles
 from smartcity.evaluation.choices import EvidenceStatus, Scale
-from smartcity.evaluation.models import Round, Weighting, weight_problems
+from smartcity.evaluation.models import BimtekSession, Round, Weighting, weight_problems
 from smartcity.evaluation.services import ASSESS
 
 
@@ -111,8 +114,14 @@ class EvidenceForm(forms.Form):
         self.fields["programme"].choices = [("", "—"), *[(p.pk, p.name) for p in programmes]]
 
     def clean_file(self):
+        """The checked upload, stored as ``evidence.<kind>``; without a title it is listed by the name it was sent
+        under, so that officers and assessors recognise it."""
         upload = self.cleaned_data["file"]
-        return clean_evidence(upload) if upload else None
+        if not upload:
+            return None
+        if not self.cleaned_data.get("title"):
+            self.cleaned_data["title"] = PurePath(upload.name).name[: self.fields["title"].max_length]
+        return clean_evidence(upload)
 
     def clean(self):
         data = super().clean()
@@ -151,3 +160,33 @@ class AssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assessor"].queryset = assessors()
+
+
+def ministry_staff():
+    """Active ministry admins and reviewers: the accounts a bimtek guide may have on the portal."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=[roles.MINISTRY_ADMIN, roles.MINISTRY_REVIEWER], is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class BimtekSessionForm(forms.ModelForm):
+    """One bimtek stage of a member: its regency, MoU and stage come from the page, not from the form."""
+
+    class Meta:
+        model = BimtekSession
+        fields = ["started_on", "ended_on", "guide", "guide_account", "note"]
+        field_classes = {"started_on": DatePartsField, "ended_on": DatePartsField, "guide_account": StaffChoiceField}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guide_account"].queryset = ministry_staff()
+        self.fields["guide_account"].empty_label = _("None")

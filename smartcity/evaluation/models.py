@@ -6,6 +6,9 @@ weighting; each member in it has an ``Assessment``: the regency's self-assessmen
 ``Evidence``), then an assessor's confirmed values. A finalised assessment gets a ``Score``, computed in SQL from
 the confirmed values and stored with the weighting it was computed with (``smartcity.evaluation.scores``).
 Once a round using a weighting is published, that weighting can no longer change: a new edition is a new version.
+
+Before a member writes its master plan, the ministry guides it through the four stages of technical guidance
+(bimtek, ``BimtekStage``); a ``BimtekSession`` records when one stage ran for a member and who guided it.
 """
 
 import uuid
@@ -13,16 +16,17 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from masterplans.choices import BimtekStage
 from masterplans.models import LAST_YEAR, BilingualName, Programme, officer_regencies
 from masterplans.schedule import due_date
 from mou.models import FIRST_PROGRAMME_YEAR, MoU, long_text
@@ -377,3 +381,83 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.assessment}: {self.index}"
+
+
+class BimtekSessionQuerySet(models.QuerySet):
+    def completed_by(self, day):
+        """Sessions that had ended by ``day``: the stage was done then."""
+        return self.filter(ended_on__lte=day)
+
+
+class BimtekSession(models.Model):
+    """One stage of a member's technical guidance (bimtek) as it ran under one MoU: its first and last day, who
+    guided it, and a note. Each stage is recorded once per MoU: a stage held over several meetings is one record from
+    the first day to the last (staff widen the dates rather than add a second record), and a regency that signs a
+    new MoU goes through the stages again under that one. Bimtek stages are public programme facts."""
+
+    regency = models.ForeignKey(Regency, models.PROTECT, related_name="bimtek_sessions", verbose_name=_("regency/city"))
+    mou = models.ForeignKey(MoU, models.PROTECT, related_name="bimtek_sessions", verbose_name=_("MoU"))
+    stage = models.PositiveSmallIntegerField(_("bimtek stage"), choices=BimtekStage.choices)
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"))
+    guide = models.CharField(
+        _("guide"), max_length=150, help_text=_("Who ran the stage, with their institution if useful.")
+    )
+    guide_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("guide's portal account"),
+        help_text=_("If the guide is ministry staff with an account on the portal."),
+    )
+    note = long_text(_("note"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = BimtekSessionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("bimtek session")
+        verbose_name_plural = _("bimtek sessions")
+        ordering = ["regency__code", "mou__signed_on", "stage"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mou", "stage"],
+                name="unique_bimtek_stage_per_mou",
+                violation_error_message=_("This stage is already recorded for this MoU."),
+            ),
+            models.CheckConstraint(condition=Q(stage__in=BimtekStage.values), name="bimtek_stage_valid"),
+            models.CheckConstraint(
+                condition=Q(ended_on__gte=models.F("started_on")), name="bimtek_ends_on_or_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["regency", "stage", "ended_on"], name="bimtek_regency_stage_idx")]
+
+    def __str__(self):
+        return f"{self.regency.name} · {self.get_stage_display()}"
+
+    def clean(self):
+        errors = {}
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("A stage cannot end before it starts.")
+        elif self.ended_on and self.ended_on > timezone.localdate():
+            errors["ended_on"] = _("The end date cannot be in the future: record a stage once it has been held.")
+        if self.mou_id:
+            if self.regency_id and self.mou.regency_id != self.regency_id:
+                errors[NON_FIELD_ERRORS] = _("This MoU is another regency's.")
+            elif self.started_on and self.started_on < self.mou.signed_on:
+                errors["started_on"] = _(
+                    "Technical guidance runs under the MoU: a stage cannot start before it was signed (%(day)s)."
+                ) % {"day": formats.date_format(self.mou.signed_on, "j F Y")}
+        if errors:
+            raise ValidationError(errors)
+
+    def status_on(self, day):
+        """``"done"`` if the stage had ended by ``day``, ``"under_way"`` if it had started, else ``"not_yet"``."""
+        if self.ended_on <= day:
+            return "done"
+        return "under_way" if self.started_on <= day else "not_yet"

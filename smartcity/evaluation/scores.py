@@ -9,7 +9,7 @@ the weighting it was stored with, so a score can always be reproduced from what 
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Rank, Round
 from django.utils import timezone
 
@@ -106,11 +106,12 @@ def previous_index(prefix="assessment__"):
 
 
 def ranked(scores):
-    """``scores`` with their rank in the round, in their cohort and in their province, and last year's index: all in
-    the one query that reads them (window functions). Equal indexes share a rank."""
+    """``scores`` with their rank in the round (of ``ranked_in_round``), in their cohort and in their province, and
+    last year's index: all in the one query that reads them (window functions). Equal indexes share a rank."""
     order = [F("index").desc()]
     return scores.annotate(
         rank=Window(Rank(), partition_by=[F("assessment__round")], order_by=order),
+        ranked_in_round=Window(Count("pk"), partition_by=[F("assessment__round")]),
         cohort_rank=Window(Rank(), partition_by=[F("assessment__round"), F("assessment__mou__cohort")], order_by=order),
         province_rank=Window(
             Rank(), partition_by=[F("assessment__round"), F("assessment__regency__province")], order_by=order

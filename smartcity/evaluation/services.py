@@ -7,28 +7,41 @@ Refusals are ``PermissionDenied`` (this user may not) or ``ValidationError`` (no
 naming the field), with messages fit to show; nothing is saved when a step is refused.
 """
 
+from pathlib import PurePath
+
 import structlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from masterplans.choices import PlanStatus
 from masterplans.models import MasterPlan, Programme, officer_regency_ids
 from masterplans.progress import rollup
 from masterplans.schedule import Quarter
+from mou.choices import MoUStatus
 from mou.models import MoU, in_force
 from smartcity.evaluation import scores
 from smartcity.evaluation.choices import AssessmentStatus, EvidenceStatus, PartKind, RoundStatus, Scale
-from smartcity.evaluation.models import Answer, Assessment, Criterion, Evidence, Round, Weighting, weight_problems
+from smartcity.evaluation.models import (
+    Answer,
+    Assessment,
+    BimtekSession,
+    Criterion,
+    Evidence,
+    Round,
+    Weighting,
+    weight_problems,
+)
 
 logger = structlog.get_logger(__name__)
 
 MANAGE = "evaluation.manage_round"
 ASSESS = "evaluation.assess_assessment"
+RECORD_BIMTEK = ("evaluation.add_bimteksession", "evaluation.change_bimteksession")
 
 
 def can_manage(user):
@@ -37,6 +50,10 @@ def can_manage(user):
 
 def can_assess(user):
     return user.is_active and user.has_perm(ASSESS)
+
+
+def can_record_bimtek(user):
+    return user.is_active and user.has_perms(RECORD_BIMTEK)
 
 
 def _reason(text):
@@ -129,7 +146,7 @@ def open_round(user, round_):
             [Answer(assessment=a, criterion=c) for a in assessments for c in criteria],
             Answer,
             default_user=user,
-            default_change_reason=_reason(_lazy("Round opened")),
+            default_change_reason=_reason(gettext_lazy("Round opened")),
         )
     logger.info("evaluation_round_opened", round=round_.year, user=user.pk, members=len(assessments))
     return round_
@@ -158,6 +175,24 @@ def _clean_values(answers, values, field):
         raise ValidationError(errors)
 
 
+def _save_values(user, assessment, values, fields, reason):
+    """Write ``values`` (``{answer id: (value or None, note)}``) into the answers' ``fields`` (a value field and a
+    note field) after checking each against its criterion; only changed answers are written, with their history."""
+    answers = list(assessment.answers.select_related("criterion"))
+    _clean_values(answers, values, fields[0])
+    changed = []
+    for answer in answers:
+        if answer.pk in values and tuple(getattr(answer, field) for field in fields) != values[answer.pk]:
+            for field, value in zip(fields, values[answer.pk], strict=True):
+                setattr(answer, field, value)
+            changed.append(answer)
+    if changed:
+        bulk_update_with_history(
+            changed, Answer, list(fields), default_user=user, default_change_reason=_reason(reason)
+        )
+        assessment.save(update_fields=["updated_at"])
+
+
 def save_self_assessment(user, assessment_id, values):
     """Save the officer's values and notes as a draft: ``values`` is ``{answer id: (value or None, note)}``."""
     with transaction.atomic():
@@ -165,22 +200,7 @@ def save_self_assessment(user, assessment_id, values):
         _require_officer(user, assessment)
         _require_open(assessment.round)
         _require_status(assessment, [AssessmentStatus.DRAFT])
-        answers = list(assessment.answers.select_related("criterion"))
-        _clean_values(answers, values, "value")
-        changed = []
-        for answer in answers:
-            if answer.pk in values and (answer.value, answer.note) != values[answer.pk]:
-                answer.value, answer.note = values[answer.pk]
-                changed.append(answer)
-        if changed:
-            bulk_update_with_history(
-                changed,
-                Answer,
-                ["value", "note"],
-                default_user=user,
-                default_change_reason=_reason(_lazy("Self-assessment saved")),
-            )
-            assessment.save(update_fields=["updated_at"])
+        _save_values(user, assessment, values, ("value", "note"), gettext_lazy("Self-assessment saved"))
     return assessment
 
 
@@ -212,7 +232,7 @@ def submit(user, assessment_id, today=None):
             )
         assessment.status = AssessmentStatus.SUBMITTED
         assessment.submitted_at, assessment.submitted_by = timezone.now(), user
-        assessment._change_reason = _reason(_lazy("Self-assessment submitted"))
+        assessment._change_reason = _reason(gettext_lazy("Self-assessment submitted"))
         assessment.save()
     logger.info("self_assessment_submitted", assessment=assessment.pk, user=user.pk)
     return assessment
@@ -235,10 +255,12 @@ def add_evidence(user, answer_id, *, title="", upload=None, programme_id=None):
             ).first()
             if programme is None:
                 raise ValidationError({"programme": _("Choose a programme of your regency's approved plan.")})
+        if upload is not None and not title:
+            title = PurePath(upload.name).name[: Evidence._meta.get_field("title").max_length]  # not the stored name
         evidence = Evidence(answer=answer, title=title, programme=programme, added_by=user)
         if upload is not None:
             evidence.file.save(upload.name, upload, save=False)
-        evidence._change_reason = _reason(_lazy("Evidence added"))
+        evidence._change_reason = _reason(gettext_lazy("Evidence added"))
         evidence.save()
     return evidence
 
@@ -250,7 +272,7 @@ def remove_evidence(user, evidence_id):
         _require_officer(user, assessment)
         _require_open(assessment.round)
         _require_status(assessment, [AssessmentStatus.DRAFT])
-        evidence._change_reason = _reason(_lazy("Evidence removed"))
+        evidence._change_reason = _reason(gettext_lazy("Evidence removed"))
         evidence.delete()
 
 
@@ -264,7 +286,8 @@ def assign(user, assessment_id, assessor):
         _require_open(assessment.round)
         _require_status(assessment, [AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED])
         assessment.assessor = assessor
-        assessment._change_reason = _reason(_lazy("Assessor assigned") if assessor else _lazy("Assessor taken off"))
+        reason = gettext_lazy("Assessor assigned") if assessor else gettext_lazy("Assessor taken off")
+        assessment._change_reason = _reason(reason)
         assessment.save()
     return assessment
 
@@ -297,22 +320,7 @@ def confirm(user, assessment_id, values):
         _require_assessor(user, assessment)
         _require_open(assessment.round)
         _require_status(assessment, [AssessmentStatus.SUBMITTED])
-        answers = list(assessment.answers.select_related("criterion"))
-        _clean_values(answers, values, "confirmed_value")
-        changed = []
-        for answer in answers:
-            if answer.pk in values and (answer.confirmed_value, answer.assessor_note) != values[answer.pk]:
-                answer.confirmed_value, answer.assessor_note = values[answer.pk]
-                changed.append(answer)
-        if changed:
-            bulk_update_with_history(
-                changed,
-                Answer,
-                ["confirmed_value", "assessor_note"],
-                default_user=user,
-                default_change_reason=_reason(_lazy("Values confirmed")),
-            )
-            assessment.save(update_fields=["updated_at"])
+        _save_values(user, assessment, values, ("confirmed_value", "assessor_note"), gettext_lazy("Values confirmed"))
     return assessment
 
 
@@ -336,7 +344,7 @@ def finalise(user, assessment_id):
             raise ValidationError(_("Mark every piece of evidence verified or rejected first."), code="unchecked")
         assessment.status = AssessmentStatus.FINALISED
         assessment.finalised_at, assessment.finalised_by = timezone.now(), user
-        assessment._change_reason = _reason(_lazy("Assessment finalised"))
+        assessment._change_reason = _reason(gettext_lazy("Assessment finalised"))
         assessment.save()
         figures = scores.store([assessment.pk], assessment.round.weighting)
     logger.info(
@@ -362,7 +370,7 @@ def publish(user, round_id):
             raise ValidationError(_("No assessment is finalised yet: there is nothing to publish."), code="empty")
         scores.store(finalised, round_.weighting)
         round_.status, round_.published_at, round_.published_by = RoundStatus.PUBLISHED, timezone.now(), user
-        round_._change_reason = _reason(_lazy("Round published"))
+        round_._change_reason = _reason(gettext_lazy("Round published"))
         round_.save()
     logger.info("evaluation_round_published", round=round_.year, user=user.pk, scores=len(finalised))
     return round_
@@ -381,3 +389,31 @@ def prefill_outcome(assessment, answers):
                     break
             initial[answer.pk] = suggestion
     return initial
+
+
+def bimtek_mou(regency):
+    """The MoU that a bimtek stage of ``regency`` is recorded under: its active one (at most one), or None."""
+    return MoU.objects.filter(regency=regency, status=MoUStatus.ACTIVE).select_related("regency").first()
+
+
+def record_bimtek(user, session):
+    """Save ``session``, one bimtek stage of a member under its MoU (validated by its form): a new record, or the
+    stage's record edited. Under a lock on the MoU, so that two admins recording one stage at once make one record,
+    and an MoU ended meanwhile takes no new stage."""
+    _require(can_record_bimtek(user), _("Only ministry admins may record bimtek stages."))
+    new = session.pk is None
+    with transaction.atomic():
+        mou = MoU.objects.select_for_update().get(pk=session.mou_id)
+        if mou.status != MoUStatus.ACTIVE:
+            raise ValidationError(_("This MoU has ended: its bimtek stages can no longer change."), code="ended")
+        if new and BimtekSession.objects.filter(mou=mou, stage=session.stage).exists():
+            raise ValidationError(
+                _("This stage was recorded meanwhile by someone else: open it again to edit it."), code="exists"
+            )
+        session.mou, session.regency_id = mou, mou.regency_id
+        session.full_clean()
+        reason = gettext_lazy("Bimtek stage recorded") if new else gettext_lazy("Bimtek stage edited")
+        session._change_reason = _reason(reason)
+        session.save()
+    logger.info("bimtek_stage_saved", regency=mou.regency_id, stage=session.stage, user=user.pk, new=new)
+    return session

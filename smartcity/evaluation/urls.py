@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:year>/publish/", views.PublishView.as_view(), name="round-publish"),
     path("<int:year>/assessors/<int:pk>/", views.AssignView.as_view(), name="assign"),
     path("assessments/<int:pk>/", views.AssessmentView.as_view(), name="assessment"),
+    path("bimtek/<str:code>/<int:stage>/", views.BimtekStageView.as_view(), name="bimtek-stage"),
     path("assessments/<int:pk>/evidence/<int:evidence>/", views.EvidenceFileView.as_view(), name="evidence-file"),
     path(
         "assessments/<int:pk>/<slug:step>/",

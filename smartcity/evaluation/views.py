@@ -10,44 +10,38 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import CreateView, TemplateView
+from django.views.generic import CreateView, FormView, TemplateView
 
-from masterplans.choices import PlanStatus
+from masterplans.choices import BimtekStage, PlanStatus
 from masterplans.models import Programme, officer_regency_ids
-from smartcity.evaluation import scores, services
+from masterplans.views import apply_errors
+from regencies.models import Regency
+from smartcity.evaluation import services
 from smartcity.evaluation.choices import PART_ORDER, AssessmentStatus, EvidenceStatus, PartKind, RoundStatus
-from smartcity.evaluation.forms import AnswersForm, AssignForm, CheckEvidenceForm, EvidenceForm, RoundForm, assessors
-from smartcity.evaluation.models import Answer, Assessment, Evidence, Round, Score
+from smartcity.evaluation.forms import (
+    AnswersForm,
+    AssignForm,
+    BimtekSessionForm,
+    CheckEvidenceForm,
+    EvidenceForm,
+    RoundForm,
+    assessors,
+)
+from smartcity.evaluation.models import Answer, Assessment, BimtekSession, Evidence, Round, Score
+from smartcity.evaluation.results import ranked_scores
 
 logger = logging.getLogger(__name__)
-
-
-def apply_errors(form, exc):
-    """Put a service's ``ValidationError`` on the form: on its fields where it names them, on top otherwise."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def visible_rounds(user):
     if user.is_active and user.has_perm("evaluation.view_assessment"):
         return Round.objects.all()
     return Round.objects.filter(status=RoundStatus.PUBLISHED)
-
-
-def ranked_scores(round_):
-    """The round's scores, best first, with every rank and last year's index: one query."""
-    return scores.ranked(
-        Score.objects.filter(assessment__round=round_).select_related(
-            "assessment__regency__province", "assessment__mou__cohort"
-        )
-    ).order_by("-index", "assessment__regency__code")
 
 
 class RoundListView(TemplateView):
@@ -364,3 +358,56 @@ class EvidenceFileView(AssessmentMixin, View):
         suffix = PurePath(item.file.name).suffix
         name = f"bukti-{self.assessment.round.year}-{self.assessment.regency.code}-{item.pk}{suffix}"
         return FileResponse(handle, as_attachment=True, filename=name)
+
+
+class BimtekStageView(PermissionRequiredMixin, FormView):
+    """Record or edit one bimtek stage of a member, under its active MoU: ministry admins only (403 for others,
+    before any 404), then back to the regency's page."""
+
+    permission_required = services.RECORD_BIMTEK
+    form_class = BimtekSessionForm
+    template_name = "evaluation/bimtek_form.html"
+
+    @cached_property
+    def regency(self):
+        return get_object_or_404(Regency.objects.select_related("province"), code=self.kwargs["code"])
+
+    @cached_property
+    def stage(self):
+        if self.kwargs["stage"] not in BimtekStage.values:
+            raise Http404
+        return BimtekStage(self.kwargs["stage"])
+
+    @cached_property
+    def session(self):
+        """The stage's record under the regency's active MoU, or a new one; 404 for a regency without one."""
+        stage = self.stage
+        mou = services.bimtek_mou(self.regency)
+        if mou is None:
+            raise Http404
+        existing = BimtekSession.objects.filter(mou=mou, stage=stage).first()
+        return existing or BimtekSession(regency=self.regency, mou=mou, stage=stage)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"instance": self.session}
+
+    def get_success_url(self):
+        return reverse("dashboard-regency", args=[self.regency.code]) + "#bimtek"
+
+    def form_valid(self, form):
+        try:
+            services.record_bimtek(self.request.user, form.instance)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Bimtek stage %(stage)s of %(regency)s saved.")
+            % {"stage": self.stage.label, "regency": self.regency.name},
+        )
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            regency=self.regency, stage=self.stage, session=self.session, back=self.get_success_url(), **kwargs
+        )

@@ -23,11 +23,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from masterplans.choices import PlanAction, PlanStatus
+from masterplans.choices import EvidenceStatus, PlanAction, PlanStatus
 from masterplans.models import Dimension, MasterPlan, PlanEvent, Programme
 from masterplans.progress import owing
 from mou.models import Cohort, Goal, MoU, in_force
 from regencies.models import Province, Regency
+from smartcity.evaluation import results
 from smartcity.reports.choices import NATIONAL
 
 FIGURES_VERSION = 1
@@ -96,6 +97,9 @@ def compute(scope, period, today=None):
         "end": as_of.isoformat(),
     }
     figures["complete_period"] = as_of == period.end
+    figures["evaluation"] = results.published_summary(as_of, scope.province)
+    if figures["evaluation"] and figures["evaluation"]["is_demo"]:
+        figures["has_demo"] = True
     return figures
 
 
@@ -216,6 +220,11 @@ def snapshot(scope, first_day, as_of, quarter, seen_until):
         "due": Count("pk", filter=runs),
         "on_time": Count("report", filter=runs & ~late),
         "late": Count("report", filter=runs & late),
+        # The ministry's check of the updates' evidence files (updates without a file are in none of them).
+        **{
+            f"evidence_{status}": Count("report", filter=Q(report__evidence_status=status) & ~Q(report__evidence=""))
+            for status in EvidenceStatus.values
+        },
         # Last: once an aggregate is named "budget", later expressions would read it instead of the field.
         "budget": Sum("budget", default=0),
     }

@@ -26,14 +26,25 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from reportlab.platypus.flowables import Flowable
 
 from regencies.spreadsheets import defuse
-from smartcity.reports.sections import DATE, MONEY, NUMBER, PERCENT, TEXT, dimension_name, display, sections, title
+from smartcity.reports.sections import (
+    DATE,
+    MONEY,
+    NUMBER,
+    PERCENT,
+    SCORE,
+    TEXT,
+    dimension_name,
+    display,
+    sections,
+    title,
+)
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-XLSX_FORMATS = {NUMBER: "#,##0", MONEY: '"Rp"#,##0', PERCENT: '0.0"%"', DATE: "dd/mm/yyyy"}
+XLSX_FORMATS = {NUMBER: "#,##0", MONEY: '"Rp"#,##0', PERCENT: '0.0"%"', DATE: "dd/mm/yyyy", SCORE: "0.00"}
 REAL, DEMO, MUTED = colors.HexColor("#1d5fa8"), colors.HexColor("#c77800"), colors.HexColor("#9aa5b1")
 
 
@@ -117,13 +128,18 @@ def with_bom(buffer):
 
 def write_xlsx(report):
     """One sheet for the preamble, then one per section, with real numbers and dates in Indonesian-style formats."""
+    return sections_xlsx(pgettext("a document", "Report"), preamble(report), sections(report.figures))
+
+
+def sections_xlsx(cover_title, lines, tables):
+    """A workbook of a cover sheet ``cover_title`` with ``lines`` and a sheet per section of ``tables``."""
     workbook = Workbook()
     cover = workbook.active
-    cover.title = sheet_title(pgettext("a document", "Report"), workbook)
-    for line in preamble(report):
+    cover.title = sheet_title(cover_title, workbook)
+    for line in lines:
         cover.append([line])
     cover["A1"].font = Font(bold=True, size=14)
-    for section in sections(report.figures):
+    for section in tables:
         sheet = workbook.create_sheet(sheet_title(section.title, workbook))
         sheet.append([column.title for column in section.columns])
         for cell in sheet[1]:
@@ -214,35 +230,14 @@ def bar_chart(caption, labels, series, legend, horizontal=False, width=24 * cm, 
 def write_pdf(report):
     """An A4 landscape PDF: the preamble, two charts (members per cohort, budget and spending by dimension), then
     every section as a table."""
-    styles = getSampleStyleSheet()
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.5 * cm,
-        title=title(report),
-        author=_("Ministry of Communication and Informatics"),
-    )
     figures = report.figures
-    lines = preamble(report)
-    story = [Paragraph(escape(lines[0]), styles["Title"])]
-    story += [Paragraph(escape(line), styles["Normal"]) for line in lines[1:]]
-    if figures["has_demo"]:
-        story[-1] = Paragraph(f'<font color="#c77800"><b>{escape(lines[-1])}</b></font>', styles["Normal"])
-    story.append(Spacer(1, 0.4 * cm))
-    story.append(
+    charts = [
         bar_chart(
             _("Members per cohort"),
             [str(cohort["year"]) for cohort in figures["cohorts"]],
             [[cohort["members"] for cohort in figures["cohorts"]], [cohort["target"] for cohort in figures["cohorts"]]],
             [_("Members"), _("Target")],
-        )
-    )
-    story.append(Spacer(1, 0.4 * cm))
-    story.append(
+        ),
         bar_chart(
             _("Budget and spending by dimension (billion rupiah)"),
             [dimension_name(dimension) for dimension in figures["dimensions"]],
@@ -252,11 +247,35 @@ def write_pdf(report):
             ],
             [_("Planned budget"), _("Money spent")],
             horizontal=True,
-        )
+        ),
+    ]
+    return sections_pdf(preamble(report), sections(figures), charts=charts, demo=figures["has_demo"])
+
+
+def sections_pdf(lines, tables, charts=(), demo=False):
+    """An A4 landscape PDF titled ``lines[0]``: the other lines (the last in the demo colour if ``demo``), the
+    charts, then each section of ``tables`` as a table with its note."""
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+        title=lines[0],
+        author=_("Ministry of Communication and Informatics"),
     )
+    story = [Paragraph(escape(lines[0]), styles["Title"])]
+    story += [Paragraph(escape(line), styles["Normal"]) for line in lines[1:]]
+    if demo:
+        story[-1] = Paragraph(f'<font color="#c77800"><b>{escape(lines[-1])}</b></font>', styles["Normal"])
+    for chart in charts:
+        story += [Spacer(1, 0.4 * cm), chart]
     cell_style = styles["BodyText"].clone("cell", fontSize=7, leading=8.5)
     figure_style = cell_style.clone("figure", alignment=TA_RIGHT)
-    for section in sections(figures):
+    for section in tables:
         header = [Paragraph(f"<b>{escape(column.title)}</b>", cell_style) for column in section.columns]
         body = [
             [Paragraph(escape(text), figure_style if is_figure else cell_style) for text, is_figure in row]

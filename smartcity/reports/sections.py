@@ -12,10 +12,13 @@ from django.utils import formats
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from masterplans.choices import FundingSource, Horizon, PlanStatus
+from masterplans.choices import EvidenceStatus, FundingSource, Horizon, PlanStatus
 from masterplans.schedule import Quarter
+from smartcity.evaluation.choices import PartKind
 
 TEXT, NUMBER, MONEY, PERCENT, DATE = "text", "number", "money", "percent", "date"
+SCORE = "score"  # a score from 0 to 100 with two decimals: an achievement index or one of its parts
+EVIDENCE_COLUMNS = [EvidenceStatus.VERIFIED, EvidenceStatus.REJECTED, EvidenceStatus.PENDING]
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ def display(value, kind):
         return lokal.format_rupiah(value)
     if kind == PERCENT:
         return f"{formats.number_format(value, 1, use_l10n=True, force_grouping=True)}%"
+    if kind == SCORE:
+        return formats.number_format(value, 2, use_l10n=True)
     if kind == DATE:
         return formats.date_format(value, "j F Y")
     if isinstance(value, bool):
@@ -256,6 +261,9 @@ def sections(figures):
                 Column(_("Missing"), NUMBER),
                 Column(_("Physical progress"), PERCENT),
                 Column(_("Financial progress"), PERCENT),
+                Column(_("Evidence verified"), NUMBER),
+                Column(_("Evidence rejected"), NUMBER),
+                Column(_("Evidence not yet checked"), NUMBER),
             ],
             [
                 [
@@ -266,6 +274,8 @@ def sections(figures):
                     totals["physical"],
                     totals["financial"],
                 ]
+                # Reports kept from before the evidence checks have no such counts: "—".
+                + [totals.get(f"evidence_{status}") for status in EVIDENCE_COLUMNS]
             ],
             note=_(
                 "Updates were due on %(due)s. Physical progress is the budget-weighted mean of the programmes that "
@@ -299,7 +309,37 @@ def sections(figures):
             ],
         ),
     ]
+    if figures.get("evaluation"):  # reports made before the yearly evaluation have no such figures
+        result.append(evaluation_section(figures["evaluation"], national))
     return result
+
+
+def evaluation_section(evaluation, national=True):
+    """The latest published evaluation round in the report's scope: its mean index per province (or regency/city),
+    and in the note the mean of each part."""
+    parts = ", ".join(f"{PartKind(part['kind']).label} {display(part['mean'], SCORE)}" for part in evaluation["parts"])
+    rows = [
+        [row["code"], row["name"], row["scored"], row["mean_index"], row["best_index"]] for row in evaluation["rows"]
+    ]
+    rows.append(["", _("All"), evaluation["scored"], evaluation["mean_index"], evaluation["best_index"]])
+    title = _("Achievement index %(year)s") % {"year": evaluation["year"]}
+    return Section(
+        "evaluation",
+        f"{title} ({_('demo data')})" if evaluation["is_demo"] else title,
+        [
+            Column(_("Code")),
+            Column(_("Province") if national else _("Regency/city")),
+            Column(_("Members scored"), NUMBER),
+            Column(_("Mean index"), SCORE),
+            Column(_("Best index"), SCORE),
+        ],
+        rows,
+        note=_(
+            "The latest evaluation round published by the end of the period, weighting %(weighting)s; mean parts: "
+            "%(parts)s."
+        )
+        % {"weighting": evaluation["weighting"], "parts": parts},
+    )
 
 
 def budget_columns(first):

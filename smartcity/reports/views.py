@@ -1,25 +1,31 @@
 """Pages for progress reports (ministry staff): the list with "generate now", a report with its live status, and
 its files. Requests go through ``smartcity.reports.services``; every page needs ``view_progressreport``."""
 
+import structlog
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from regencies.views import FilteredListView
+from smartcity.evaluation import results
 from smartcity.reports import jobs, services
 from smartcity.reports.choices import NATIONAL, ReportStatus
-from smartcity.reports.files import file_download
+from smartcity.reports.evaluation import results_file
+from smartcity.reports.files import CONTENT_TYPES, file_download
 from smartcity.reports.filters import ReportFilterSet
 from smartcity.reports.forms import ReportRequestForm, SubscriptionForm
 from smartcity.reports.models import ProgressReport, ReportFile, ReportSubscription
 from smartcity.reports.sections import sections, title
+
+logger = structlog.get_logger(__name__)
 
 
 class ReportAccessMixin(PermissionRequiredMixin):
@@ -167,6 +173,27 @@ class ReportFileView(ReportAccessMixin, View):
             return file_download(item)
         except FileNotFoundError:
             raise Http404(_("The file of this report is missing; generate the report again.")) from None
+
+
+class EvaluationResultsFileView(View):
+    """A published evaluation round's results as a PDF or an XLSX in Indonesian or English, for everyone (published
+    results are public); made on request from the stored scores, so it always says what the round's page says."""
+
+    def get(self, request, year, format, language):
+        if format not in ("pdf", "xlsx") or language not in dict(settings.LANGUAGES):
+            raise Http404(_("There is no such file."))
+        round_ = get_object_or_404(
+            results.published_by(timezone.localdate()).select_related("weighting").prefetch_related("weighting__parts"),
+            year=year,
+        )
+        with translation.override(language):
+            content = results_file(round_, format)
+        logger.info("evaluation_results_file", round=year, format=format, language=language, size=len(content))
+        return HttpResponse(
+            content,
+            content_type=CONTENT_TYPES[format],
+            headers={"Content-Disposition": f'attachment; filename="hasil-evaluasi-{year}-{language}.{format}"'},
+        )
 
 
 class SubscriptionView(ReportAccessMixin, View):

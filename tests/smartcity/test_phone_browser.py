@@ -15,6 +15,7 @@ from django.core.management import call_command
 from masterplans.models import MasterPlan
 from mou.models import MoU
 from regencies.models import Regency
+from smartcity.evaluation.models import Round
 from smartcity.reports.models import ProgressReport
 from tests.browser import PASSWORD, needs_chromium
 from tests.factories import RegencyMembershipFactory
@@ -49,6 +50,10 @@ def main_pages():
     person = get_user_model().objects.get(username="demo-officer")
     report = ProgressReport.objects.get()
     makassar = Regency.objects.get(code="73.71")
+    this_round = Round.objects.filter(status="open").get()
+    last_round = Round.objects.filter(status="published").get()
+    self_assessment = this_round.assessments.get(regency__code="16.03")
+    confirmed = this_round.assessments.filter(status="finalised").order_by("pk").first()
     return {
         None: [
             "/",
@@ -61,7 +66,11 @@ def main_pages():
             f"/plans/{approved.pk}/progress/",
             "/accounts/login/",
             "/accounts/password_reset/",
+            "/evaluation/",
+            f"/evaluation/{last_round.year}/",
+            mou.regency.get_absolute_url(),
         ],
+        "demo-officer": ["/evaluation/", f"/evaluation/assessments/{self_assessment.pk}/"],
         "demo-officer-makassar": [
             "/",
             "/plans/my-regency/",
@@ -88,6 +97,8 @@ def main_pages():
             f"/mou/{mou.pk}/",
             "/mou/cohorts/",
             "/mou/cohorts/2017/",
+            f"/evaluation/{this_round.year}/",
+            f"/evaluation/assessments/{confirmed.pk}/",
         ],
         "demo-admin": [
             "/",
@@ -103,6 +114,8 @@ def main_pages():
             f"/people/{person.pk}/",
             "/people/invite/",
             "/people/security-log/",
+            "/evaluation/new/",
+            f"/evaluation/{this_round.year}/",
         ],
         "demo-partner": ["/", "/accounts/profile/", "/plans/", "/programme/"],
     }

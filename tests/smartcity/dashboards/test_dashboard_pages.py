@@ -16,10 +16,11 @@ from mou.models import Cohort, MoU
 from regencies.models import Regency
 from tests.factories import UserFactory, mous_for
 
-# The session, the user, their permissions (2), the province, the figures (19), the header's demo marker and roles.
-PROVINCE_QUERIES = 23
-# The session, the user, their permissions (2), the regency, its MoUs, its plans, their events, the programmes in
-# force with their updates, the timeline, the header's demo marker and roles.
+# The session, the user, their permissions (2), the province, the figures (19), the latest evaluation round (none
+# here), the header's demo marker and roles.
+PROVINCE_QUERIES = 24
+# The session, the user, their permissions (2), the regency, its MoUs (with their bimtek stages), its plans, their
+# events, the programmes in force with their updates, the timeline, the header's demo marker and roles.
 REGENCY_QUERIES = 12
 BEFORE_SIGNING = "2018-05-07"  # Muara Enim signed on 8 May 2018
 
@@ -206,7 +207,8 @@ def test_the_province_page_on_1_august_2019(south_sumatra, staff):
         ["APBN (state budget)", "1", "Rp3.000.000.000", "Rp1.000.000.000", "33.3%"],
     ]
     # 2019 Q2 was due on 15 July: governance and economy on time, living late.
-    assert shown(response, "completeness") == [["3", "2", "1", "0", "36.7%", "21.7%"]]
+    # the last three: evidence verified, rejected and not yet checked (none of these updates has a file)
+    assert shown(response, "completeness") == [["3", "2", "1", "0", "36.7%", "21.7%", "0", "0", "0"]]
     assert [shown(response, slug) for slug in ("no_plan", "waiting", "overdue")] == [[], [], []]
     assert [event["code"] for event in context["activity"]] == ["approved", "taken_up", "submitted", "created"]
     html = response.content.decode()

@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 # Every signed-in page: the session, its user, the header's demo marker and role badges, the user's permissions
 # (user and group), and the officer's regencies (asked of everyone: it decides the officer panel).
 PAGE_QUERIES = 7
-REVIEWER_QUERIES = PAGE_QUERIES + 3  # queue counts, plans taken up, the oldest plans
-OFFICER_QUERIES = PAGE_QUERIES + 7  # regencies, MoUs, plans, programmes of drafts, exemptions, dimensions, progress
+REVIEWER_QUERIES = PAGE_QUERIES + 4  # queue counts, plans taken up, the oldest plans, self-assessments to confirm
+OFFICER_QUERIES = PAGE_QUERIES + 8  # regencies, MoUs, plans, programmes of drafts, exemptions, dimensions, progress,
+# self-assessments due
 MINISTRY_QUERIES = PAGE_QUERIES + 5  # members, goals, plan counts, progress, latest report
 
 MAKASSAR, SURABAYA, BANDUNG, DENPASAR = "73.71", "35.78", "32.73", "51.71"

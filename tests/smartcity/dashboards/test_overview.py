@@ -21,7 +21,8 @@ from tests.factories import MoUFactory, ProgrammeFactory, complete_plan, mous_fo
 pytestmark = pytest.mark.django_db
 
 AFTER_ALL_SIGNINGS = "2019-06-01"
-QUERIES_PER_OVERVIEW = 7  # demo marker in the header, members, goals, cohorts, provinces, latest signings, plans
+QUERIES_PER_OVERVIEW = 8  # demo marker in the header, members, goals, cohorts, provinces, latest signings, plans,
+# and the latest published evaluation round (none here; with one, its parts and scores: see tests/smartcity/evaluation)
 QUERIES_PER_OVERVIEW_KEPT = 1  # the demo marker in the header; the figures come from the cache
 
 

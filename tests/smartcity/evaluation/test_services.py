@@ -185,7 +185,7 @@ def test_an_officer_cannot_publish_and_an_admin_cannot_publish_nothing(evaluatio
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_assessors_cannot_finalise_the_same_member_at_once(members, admin_user, assessor):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")

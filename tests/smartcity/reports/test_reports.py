@@ -17,6 +17,8 @@ from django.utils import formats, timezone, translation
 from django_celery_beat.models import PeriodicTask
 from pypdf import PdfReader
 
+from masterplans.choices import EvidenceStatus
+from masterplans.models import Programme, ProgressUpdate
 from regencies.models import Province, Regency
 from smartcity import roles
 from smartcity.reports import jobs, services, tasks
@@ -24,13 +26,14 @@ from smartcity.reports.choices import ReportStatus
 from smartcity.reports.figures import Scope, compute
 from smartcity.reports.models import ProgressReport, ReportFile, ReportSubscription
 from smartcity.reports.periods import Period
+from smartcity.reports.sections import sections
 from smartcity.reports.tasks import generate_report
 from tests.factories import UserFactory
 from tests.smartcity.reportdata import approve_palembang_on, member_regencies
 
 PERIOD = Period.parse("2026-10")
 TODAY = datetime.date(2026, 11, 28)
-QUERIES_PER_REPORT = 13
+QUERIES_PER_REPORT = 14  # with the latest published evaluation round (none here)
 LIST_QUERIES = 11
 DETAIL_QUERIES = 8
 
@@ -164,6 +167,103 @@ def test_a_report_runs_the_same_number_of_queries_for_5_and_100_members(programm
         figures = compute(Scope(), PERIOD, today=TODAY)
     assert figures["members"]["total"] >= members
     assert figures["totals"]["programmes"] == 3 * members
+
+
+def check_evidence_of_the_dataset():
+    """Palembang's 2026 Q3 updates with evidence: governance verified, economy rejected, and a third update (of the
+    medium-term living programme, in on time) not yet checked; one more verified flag on an update without a file
+    counts nowhere."""
+    updates = {
+        update.programme.dimension.code: update
+        for update in ProgressUpdate.objects.select_related("programme__dimension")
+    }
+    ProgressUpdate.objects.filter(pk=updates["governance"].pk).update(
+        evidence="masterplans/evidence/a.pdf", evidence_status=EvidenceStatus.VERIFIED
+    )
+    ProgressUpdate.objects.filter(pk=updates["economy"].pk).update(
+        evidence="masterplans/evidence/b.png", evidence_status=EvidenceStatus.REJECTED, evidence_reason="Buram."
+    )
+    living = Programme.objects.get(name="living medium")
+    pending = ProgressUpdate.objects.create(
+        programme=living, year=2026, quarter=3, physical_percent=10, spent=0, status="on_track", evidence="x/c.pdf"
+    )
+    ProgressUpdate.objects.filter(pk=pending.pk).update(created_at=timezone.make_aware(datetime.datetime(2026, 10, 9)))
+    unchecked = Programme.objects.get(name="living long")  # not due in 2026, reported anyway, without a file
+    ProgressUpdate.objects.create(
+        programme=unchecked,
+        year=2026,
+        quarter=3,
+        physical_percent=0,
+        spent=0,
+        status="on_track",
+        evidence_status=EvidenceStatus.VERIFIED,
+    )
+    ProgressUpdate.objects.filter(programme=unchecked).update(
+        created_at=timezone.make_aware(datetime.datetime(2026, 10, 9))
+    )
+
+
+def evidence_counts(row):
+    return row["evidence_verified"], row["evidence_rejected"], row["evidence_pending"]
+
+
+def test_the_evidence_checks_are_counted_nationally_per_province_and_per_regency(dataset):
+    check_evidence_of_the_dataset()
+    figures = compute(Scope(), PERIOD, today=TODAY)
+    assert evidence_counts(figures["totals"]) == (1, 1, 1)
+    table = {row["code"]: row for row in figures["table"]}
+    assert evidence_counts(table["16"]) == (1, 1, 1) and evidence_counts(table["11"]) == (0, 0, 0)
+    province = compute(Scope(Province.objects.get(code="16")), PERIOD, today=TODAY)
+    assert evidence_counts({row["code"]: row for row in province["table"]}["16.71"]) == (1, 1, 1)
+
+    ProgressUpdate.objects.filter(evidence_status=EvidenceStatus.REJECTED).update(evidence="")  # the file went
+    assert evidence_counts(compute(Scope(), PERIOD, today=TODAY)["totals"]) == (1, 0, 1)
+
+
+def test_the_report_page_and_files_show_the_evidence_counts(
+    dataset, client, reviewer, django_capture_on_commit_callbacks
+):
+    check_evidence_of_the_dataset()
+    report = request("national", "2026-10", django_capture_on_commit_callbacks)
+    client.force_login(reviewer)
+    client.cookies["django_language"] = "en"
+    page = client.get(report.get_absolute_url())
+
+    (completeness,) = [section for section in page.context["sections"] if section.slug == "completeness"]
+    titles = [column.title for column in completeness.columns]
+    assert titles[-3:] == ["Evidence verified", "Evidence rejected", "Evidence not yet checked"]
+    assert list(completeness.displayed())[0][-3:] == ["1", "1", "1"]
+    assert "Evidence not yet checked" in page.text
+
+    files = {(item.format, item.language): item for item in report.files.all()}
+    rows = list(csv.reader(io.StringIO(files["csv", "en"].file.read().decode("utf-8-sig"))))
+    header = next(row for row in rows if row[:1] == ["Due"])
+    assert header[-3:] == titles[-3:] and rows[rows.index(header) + 1][-3:] == ["1", "1", "1"]
+    sheet = openpyxl.load_workbook(files["xlsx", "en"].file.path)["Progress updates for 2026 Q3"]
+    assert [cell.value for cell in sheet[2]][-3:] == [1, 1, 1]
+    text = "".join(page.extract_text() for page in PdfReader(files["pdf", "en"].file.path).pages)
+    assert "Evidence rejected" in text
+
+
+def test_a_report_kept_from_before_the_evidence_checks_shows_a_dash(dataset):
+    figures = compute(Scope(), PERIOD, today=TODAY)
+    for status in ("verified", "rejected", "pending"):
+        del figures["totals"][f"evidence_{status}"]
+    (completeness,) = [section for section in sections(figures) if section.slug == "completeness"]
+    assert list(completeness.displayed())[0][-3:] == ["—", "—", "—"]
+
+
+@pytest.mark.parametrize("members", [5, 100])
+def test_the_evidence_counts_add_no_query(programme, members, django_assert_num_queries):
+    member_regencies(members)
+    ProgressUpdate.objects.update(
+        evidence="masterplans/evidence/a.pdf",
+        evidence_status=EvidenceStatus.VERIFIED,
+        created_at=timezone.make_aware(datetime.datetime(2026, 10, 5)),  # in before the report's day
+    )
+    with django_assert_num_queries(QUERIES_PER_REPORT):
+        figures = compute(Scope(), PERIOD, today=TODAY)
+    assert evidence_counts(figures["totals"]) == (3 * members, 0, 0)
 
 
 # The job, its row and its files ----------------------------------------------------------------------------------

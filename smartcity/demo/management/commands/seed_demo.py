@@ -21,6 +21,8 @@ from smartcity import roles
 from smartcity.accounts.choices import TokenScope
 from smartcity.accounts.models import ApiToken
 from smartcity.celery import app as celery_app
+from smartcity.demo import bimtek as demo_bimtek
+from smartcity.demo import evaluation as demo_evaluation
 from smartcity.demo import plans as demo_plans
 
 # username, full name, role, regency codes, staff/superuser
@@ -62,9 +64,9 @@ def emails_kept_in_memory():
 class Command(BaseCommand):
     help = (
         "Create the demo dataset: one demo account per role with fresh passwords printed here, demo MoUs that "
-        "fill each cohort to its target, and demo master plans in every status with their progress, all marked "
-        "as demo. Needs load_regions and load_programme first. "
-        "Refuses to run with DEBUG off unless --allow-production is given."
+        "fill each cohort to its target, demo master plans in every status with their progress, last year's "
+        "evaluation round published and this year's open, and bimtek stages, all marked as demo. Needs load_regions "
+        "and load_programme first. Refuses to run with DEBUG off unless --allow-production is given."
     )
 
     def add_arguments(self, parser):
@@ -113,6 +115,8 @@ class Command(BaseCommand):
         self.seed_token(User.objects.get(username="demo-partner"))
         self.seed_mous()
         self.seed_plans()
+        self.seed_rounds()
+        self.seed_bimtek()
 
     def seed_token(self, partner):
         """A read-only API token for the demo partner, new on every run (the previous one is revoked)."""
@@ -180,3 +184,18 @@ class Command(BaseCommand):
                 f"DEMO plans: {len(created)} created, {total} in all ({by_status}); {updates} progress updates created."
             )
         )
+
+    def seed_rounds(self):
+        """Last year's evaluation round published and this year's open (see smartcity/demo/evaluation.py)."""
+        created = demo_evaluation.seed_rounds()
+        rounds = ", ".join(
+            f"{year} {status} ({finalised} of {members} finalised)"
+            for year, (status, finalised, members) in sorted(demo_evaluation.summary().items())
+        )
+        self.stdout.write(self.style.WARNING(f"DEMO evaluation rounds: {len(created)} created; {rounds or 'none'}."))
+
+    def seed_bimtek(self):
+        """Technical guidance stages of a few members (see smartcity/demo/bimtek.py)."""
+        created = demo_bimtek.seed_bimtek()
+        stages = ", ".join(f"stage {stage}: {members}" for stage, members in sorted(demo_bimtek.summary().items()))
+        self.stdout.write(self.style.WARNING(f"DEMO bimtek stages: {len(created)} created; {stages or 'none'}."))
