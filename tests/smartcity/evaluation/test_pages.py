@@ -11,7 +11,7 @@ from django.urls import reverse
 from smartcity import roles
 from smartcity.evaluation import services
 from smartcity.evaluation.choices import AssessmentStatus, EvidenceStatus
-from smartcity.evaluation.models import Answer
+from smartcity.evaluation.models import Answer, Evidence
 from tests.factories import CohortFactory, MoUFactory, UserFactory, pdf_bytes
 from tests.smartcity.evaluation.conftest import open_round
 from tests.smartcity.evaluation.test_services import finalised, officer_of
@@ -156,3 +156,16 @@ def test_the_round_pages_run_a_fixed_number_of_queries(
 
 
 QUERIES = {"round": 10, "list": 8, "assessment": 10, "assessment as its officer": 12}
+
+
+def test_ids_in_forms_and_anchors_are_never_grouped_by_the_language(client, evaluation_round, today_in_round):
+    """USE_THOUSAND_SEPARATOR writes 123456 as 123.456 on Indonesian pages: a form sending that back, or an anchor
+    built from it, would miss its record."""
+    assessment = evaluation_round.assessments.first()
+    answer = assessment.answers.order_by("pk").first()
+    Evidence.objects.create(pk=123456, answer=answer, title="SK", file="evaluation/evidence/sk.pdf")
+    client.force_login(officer_of(assessment))
+
+    html = client.get(assessment.get_absolute_url()).content.decode()
+
+    assert 'name="evidence" value="123456"' in html and "123.456" not in html
